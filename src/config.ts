@@ -1,0 +1,220 @@
+import { existsSync, readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
+import { z } from "zod";
+
+/** Probot's default webhook secret: fine on a laptop, refused in production. */
+export const DEFAULT_WEBHOOK_SECRET = "development";
+const DEV_SESSION_SECRET = "illuminate-development-session-secret-not-for-production";
+// A fixed development key so tokens stored locally survive restarts; production must set its own.
+const DEV_ENCRYPTION_KEYS = "dev:aWxsdW1pbmF0ZS1kZXZlbG9wbWVudC1rZXktMzJieXQ=";
+
+const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+const optionalUrl = z.preprocess(blankToUndefined, z.url().optional());
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+/** `ENCRYPTION_KEYS=k2:<base64 32 bytes>,k1:<base64 32 bytes>` — the first key encrypts, all decrypt. */
+const encryptionKeys = z.string().transform((raw, ctx): EncryptionKey[] => {
+  const keys: EncryptionKey[] = [];
+  for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const separator = part.indexOf(":");
+    const id = separator > 0 ? part.slice(0, separator) : "";
+    const key = Buffer.from(part.slice(separator + 1), "base64");
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+      ctx.addIssue({ code: "custom", message: "expected comma-separated <key id>:<base64 of 32 bytes>" });
+      return z.NEVER;
+    }
+    if (keys.some((k) => k.id === id)) {
+      ctx.addIssue({ code: "custom", message: `key id "${id}" appears twice` });
+      return z.NEVER;
+    }
+    keys.push({ id, key });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: "custom", message: "at least one key is required" });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    ROLE: z.enum(["web", "worker", "all"]).default("all"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default("0.0.0.0"),
+    PUBLIC_URL: optionalUrl,
+    DATABASE_URL: optionalUrl,
+    DATA_DIR: z.string().default(".data"),
+    REDIS_URL: optionalUrl,
+    APP_ID: z.preprocess(blankToUndefined, z.coerce.number().int().positive().optional()),
+    PRIVATE_KEY: optionalString,
+    PRIVATE_KEY_PATH: optionalString,
+    WEBHOOK_SECRET: z.preprocess(blankToUndefined, z.string().min(1).default(DEFAULT_WEBHOOK_SECRET)),
+    GITHUB_CLIENT_ID: optionalString,
+    GITHUB_CLIENT_SECRET: optionalString,
+    GHE_HOST: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^[a-z0-9.-]+(:\d+)?$/i, "expected a host name such as github.example.com, without protocol or path")
+        .optional(),
+    ),
+    GHE_PROTOCOL: z.enum(["https", "http"]).default("https"),
+    CRAWLER_GITHUB_TOKEN: optionalString,
+    ANTHROPIC_API_KEY: optionalString,
+    ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-5"),
+    ENCRYPTION_KEYS: z.preprocess(blankToUndefined, encryptionKeys.optional()),
+    SESSION_SECRET: z.preprocess(blankToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+    SMTP_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .url()
+        .refine((u) => /^smtps?:/.test(u), "expected smtp:// or smtps://")
+        .optional(),
+    ),
+    ENV_FILE: z.string().min(1).default(".env"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.PRIVATE_KEY && env.PRIVATE_KEY_PATH) {
+      ctx.addIssue({ code: "custom", path: ["PRIVATE_KEY_PATH"], message: "set PRIVATE_KEY or PRIVATE_KEY_PATH, not both" });
+    }
+    const hasKey = Boolean(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH);
+    if (env.APP_ID && !hasKey) {
+      ctx.addIssue({ code: "custom", path: ["PRIVATE_KEY"], message: "APP_ID is set, so the app's private key is required" });
+    }
+    if (hasKey && !env.APP_ID) {
+      ctx.addIssue({ code: "custom", path: ["APP_ID"], message: "a private key is set, so APP_ID is required" });
+    }
+    if (Boolean(env.GITHUB_CLIENT_ID) !== Boolean(env.GITHUB_CLIENT_SECRET)) {
+      const missing = env.GITHUB_CLIENT_ID ? "GITHUB_CLIENT_SECRET" : "GITHUB_CLIENT_ID";
+      ctx.addIssue({ code: "custom", path: [missing], message: "GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET go together" });
+    }
+    if (env.NODE_ENV !== "production") return;
+    if (env.WEBHOOK_SECRET === DEFAULT_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "the default webhook secret is refused in production" });
+    }
+    const required = ["APP_ID", "GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "SESSION_SECRET", "ENCRYPTION_KEYS", "PUBLIC_URL"] as const;
+    for (const name of required) {
+      if (env[name] === undefined) ctx.addIssue({ code: "custom", path: [name], message: "required in production" });
+    }
+    if (!hasKey) ctx.addIssue({ code: "custom", path: ["PRIVATE_KEY"], message: "required in production (or PRIVATE_KEY_PATH)" });
+  });
+
+export interface Config {
+  /** the dotenv file read at start, and written by the app-registration flow */
+  envFile: string;
+  env: "development" | "production" | "test";
+  role: "web" | "worker" | "all";
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl?: string;
+  github: {
+    appId?: number;
+    privateKey?: string;
+    webhookSecret: string;
+    clientId?: string;
+    clientSecret?: string;
+    /** https://api.github.com, or https://<GHE_HOST>/api/v3 */
+    apiUrl: string;
+    /** https://github.com, or https://<GHE_HOST> */
+    webUrl: string;
+    gheHost?: string;
+    crawlerToken?: string;
+    /** true when APP_ID and a private key are present; otherwise the server runs in setup mode */
+    appConfigured: boolean;
+  };
+  anthropic: { apiKey?: string; model: string };
+  encryptionKeys: EncryptionKey[];
+  sessionSecret: string;
+  smtpUrl?: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+  }
+}
+
+/** Parse every setting once. Throws ConfigError listing every invalid variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"}: ${issue.message}`);
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = parsed.data;
+  let privateKey = e.PRIVATE_KEY?.replace(/\\n/g, "\n");
+  if (e.PRIVATE_KEY_PATH) {
+    try {
+      privateKey = readFileSync(e.PRIVATE_KEY_PATH, "utf8");
+    } catch (error) {
+      throw new ConfigError([`PRIVATE_KEY_PATH: cannot read ${e.PRIVATE_KEY_PATH} (${(error as NodeJS.ErrnoException).code ?? "error"})`]);
+    }
+  }
+  // Like Probot, accept the key base64-encoded for hosts that cannot hold multi-line variables.
+  if (privateKey !== undefined && !privateKey.includes("PRIVATE KEY-----")) {
+    const decoded = Buffer.from(privateKey, "base64").toString("utf8");
+    if (decoded.includes("PRIVATE KEY-----")) privateKey = decoded;
+  }
+  if (privateKey !== undefined && !privateKey.includes("PRIVATE KEY-----")) {
+    throw new ConfigError([`${e.PRIVATE_KEY_PATH ? "PRIVATE_KEY_PATH" : "PRIVATE_KEY"}: not a PEM private key`]);
+  }
+  const webUrl = e.GHE_HOST ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}` : "https://github.com";
+  const apiUrl = e.GHE_HOST ? `${webUrl}/api/v3` : "https://api.github.com";
+  return {
+    envFile: e.ENV_FILE,
+    env: e.NODE_ENV,
+    role: e.ROLE,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    github: {
+      appId: e.APP_ID,
+      privateKey,
+      webhookSecret: e.WEBHOOK_SECRET,
+      clientId: e.GITHUB_CLIENT_ID,
+      clientSecret: e.GITHUB_CLIENT_SECRET,
+      apiUrl,
+      webUrl,
+      gheHost: e.GHE_HOST,
+      crawlerToken: e.CRAWLER_GITHUB_TOKEN,
+      appConfigured: Boolean(e.APP_ID && privateKey),
+    },
+    anthropic: { apiKey: e.ANTHROPIC_API_KEY, model: e.ANTHROPIC_MODEL },
+    encryptionKeys: e.ENCRYPTION_KEYS ?? encryptionKeys.parse(DEV_ENCRYPTION_KEYS),
+    sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    smtpUrl: e.SMTP_URL,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/**
+ * The process environment over the optional `.env` file (written by the app-registration flow).
+ * The only place that reads process.env.
+ */
+export function loadConfigFromProcess(envFile = process.env.ENV_FILE ?? ".env"): Config {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, "utf8")) : {};
+  return loadConfig({ ...fromFile, ...process.env, ENV_FILE: envFile });
+}
+
+/**
+ * The dashboard's adapter reads ORIGIN from the environment when it loads; give it the public URL
+ * so SvelteKit's form-origin check and absolute URLs agree with what users reach.
+ */
+export function exposeOriginToDashboard(config: Config): void {
+  process.env.ORIGIN ??= config.publicUrl;
+}

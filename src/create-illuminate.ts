@@ -1,0 +1,175 @@
+import type { Server } from "node:http";
+import type { Express, RequestHandler } from "express";
+import type { Logger } from "pino";
+import type { ProbotOctokit } from "probot";
+import packageJson from "../package.json" with { type: "json" };
+import { exposeOriginToDashboard, type Config } from "./config.js";
+import { createDb } from "./db/create-db.js";
+import { migrateLatest } from "./db/migrate.js";
+import type { Db } from "./db/types.js";
+import { createWebhookMiddleware } from "./github/create-webhook-middleware.js";
+import {
+  createWebhookInbox,
+  PROCESS_DELIVERY_JOB,
+  SWEEP_DELIVERIES_JOB,
+  type ProcessDeliveryData,
+  type WebhookInbox,
+} from "./github/inbox/create-webhook-inbox.js";
+import { createSetupRoutes } from "./github/setup/create-setup-routes.js";
+import { createWebhookRegistry, type WebhookRegistry } from "./github/inbox/webhook-registry.js";
+import { createHealthOnlyApp, createHttpApp } from "./http/create-http-app.js";
+import { createHealthRoutes } from "./http/health-routes.js";
+import { loadWebHandler } from "./http/load-web-handler.js";
+import { createQueue } from "./queue/create-queue.js";
+import type { Queue } from "./queue/types.js";
+
+export interface IlluminateDeps {
+  log: Logger;
+  /** an already-open database (tests); otherwise opened from config */
+  db?: Db;
+  /** an already-built queue (tests); otherwise from config */
+  queue?: Queue;
+  /** tests hand in an Octokit without retries or throttling */
+  Octokit?: typeof ProbotOctokit;
+  /** the dashboard handler; loaded from the build when absent */
+  web?: RequestHandler;
+  /** extra webhook handlers (tests; domains register theirs here too) */
+  webhookHandlers?: (registry: WebhookRegistry) => void;
+  /** how long a delivery may wait before the sweeper re-enqueues it */
+  sweepPendingAfterMs?: number;
+  /** attempts and first backoff for processing a delivery */
+  webhookRetry?: { attempts: number; backoffMs: number };
+}
+
+export interface Illuminate {
+  config: Config;
+  db: Db;
+  queue: Queue;
+  inbox: WebhookInbox;
+  registry: WebhookRegistry;
+  /** the HTTP app: everything for web/all, only /api/health for ROLE=worker */
+  app: Express;
+  listen(port?: number, host?: string): Promise<Server>;
+  /** Graceful: stop accepting requests, finish active jobs, release connections. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+const SWEEP_SCHEDULE_ID = "webhooks-sweep";
+
+async function loadDashboard(config: Config, log: Logger): Promise<RequestHandler> {
+  exposeOriginToDashboard(config);
+  return loadWebHandler(log);
+}
+
+/** The composition root: config and dependencies in, a runnable Illuminate out. */
+export async function createIlluminate(config: Config, deps: IlluminateDeps): Promise<Illuminate> {
+  const { log } = deps;
+  const runsWeb = config.role !== "worker";
+  const runsWorker = config.role !== "web";
+
+  const db = deps.db ?? (await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log }));
+  // Web instances migrate at start (knex's lock keeps concurrent starts safe); workers expect a migrated schema.
+  if (runsWeb) await migrateLatest(db);
+
+  const queue = deps.queue ?? createQueue({ redisUrl: config.redisUrl, log: log.child({ component: "queue" }) });
+  const registry = createWebhookRegistry();
+  // GitHub pings a webhook when it is created or edited; answering it proves the pipeline end to end.
+  registry.on("ping", async (_delivery, { log: deliveryLog }) => deliveryLog.info("webhook ping"));
+  deps.webhookHandlers?.(registry);
+  const inbox = createWebhookInbox({ knex: db.knex, queue, registry, log: log.child({ component: "inbox" }), sweepPendingAfterMs: deps.sweepPendingAfterMs,
+    retry: deps.webhookRetry,
+  });
+
+  queue.register<ProcessDeliveryData>(PROCESS_DELIVERY_JOB, (job) =>
+    inbox.process(job.data.deliveryRowId, { attempt: job.attempt, maxAttempts: job.maxAttempts }),
+  );
+  queue.register(SWEEP_DELIVERIES_JOB, async () => {
+    await inbox.sweep();
+  });
+
+  const health = createHealthRoutes({
+    db,
+    queue,
+    inbox,
+    version: packageJson.version,
+    appConfigured: config.github.appConfigured,
+    redisConfigured: Boolean(config.redisUrl),
+    startedAt: new Date(),
+  });
+
+  let app: Express;
+  if (runsWeb) {
+    const webhooks =
+      config.github.appConfigured && config.github.appId && config.github.privateKey
+        ? await createWebhookMiddleware({
+            appId: config.github.appId,
+            privateKey: config.github.privateKey,
+            webhookSecret: config.github.webhookSecret,
+            apiUrl: config.github.apiUrl,
+            inbox,
+            log,
+            Octokit: deps.Octokit,
+          })
+        : null;
+    if (!webhooks) log.warn("GitHub App not configured: running in setup mode, open /setup to register it");
+    app = createHttpApp({
+      log,
+      production: config.env === "production",
+      webhooks,
+      api: [health],
+      root:
+        config.github.appConfigured || config.env === "production"
+          ? []
+          : [createSetupRoutes({ publicUrl: config.publicUrl, webUrl: config.github.webUrl, apiUrl: config.github.apiUrl, envFile: config.envFile, log })],
+      web: deps.web ?? (await loadDashboard(config, log)),
+    });
+  } else {
+    // A worker serves only its health check, so orchestrators can probe both roles the same way.
+    app = createHealthOnlyApp(log, health);
+  }
+
+  if (runsWorker) {
+    await queue.schedule(SWEEP_SCHEDULE_ID, SWEEP_DELIVERIES_JOB, { everyMs: 60_000 });
+    await queue.start();
+    // Catch up at once with whatever the last process left behind.
+    await inbox.sweep().catch((error: unknown) => log.warn({ err: error }, "startup sweep failed"));
+  }
+
+  const servers: Server[] = [];
+  let closing: Promise<void> | null = null;
+
+  return {
+    config,
+    db,
+    queue,
+    inbox,
+    registry,
+    app,
+    listen(port = config.port, host = config.host) {
+      const httpApp = app;
+      return new Promise((resolve, reject) => {
+        const server = httpApp.listen(port, host, (error?: Error) => {
+          if (error) reject(error);
+          else resolve(server);
+        });
+        servers.push(server);
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        await Promise.all(
+          servers.map(
+            (server) =>
+              new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                server.closeIdleConnections();
+              }),
+          ),
+        );
+        await queue.close();
+        if (!deps.db) await db.close();
+      })();
+      return closing;
+    },
+  };
+}

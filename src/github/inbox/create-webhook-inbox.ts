@@ -1,0 +1,124 @@
+import type { Knex } from "knex";
+import type { Logger } from "pino";
+import type { Queue } from "../../queue/types.js";
+import { claimDelivery, finishDelivery, getInboxStats, insertDelivery, listOverdueDeliveries, type InboxStats } from "./inbox-store.js";
+import type { WebhookRegistry } from "./webhook-registry.js";
+
+export const PROCESS_DELIVERY_JOB = "webhooks.process";
+export const SWEEP_DELIVERIES_JOB = "webhooks.sweep";
+
+export interface ProcessDeliveryData {
+  deliveryRowId: number;
+}
+
+export interface WebhookInboxOptions {
+  knex: Knex;
+  queue: Queue;
+  registry: WebhookRegistry;
+  log: Logger;
+  /** a delivery still pending after this long is re-enqueued by the sweeper (default 60 s) */
+  sweepPendingAfterMs?: number;
+  /** a delivery `processing` for this long is presumed orphaned by a dead worker (default 10 min) */
+  staleProcessingAfterMs?: number;
+  /** attempts per delivery and the first backoff (default 5, exponential from 2 s) */
+  retry?: { attempts: number; backoffMs: number };
+}
+
+export interface AcceptedDelivery {
+  deliveryId: string;
+  event: string;
+  payload: Record<string, unknown>;
+}
+
+export interface WebhookInbox {
+  /** Store a verified delivery once and enqueue it. Returns false for a repeat. Never loses a stored delivery if the queue is down. */
+  accept(delivery: AcceptedDelivery): Promise<boolean>;
+  /** Job handler: load, dispatch to the registered domain handlers, record the outcome. */
+  process(deliveryRowId: number, attempt: { attempt: number; maxAttempts: number }): Promise<void>;
+  /** Re-enqueue deliveries that should have been processed by now. Returns how many. */
+  sweep(options?: { pendingForMs?: number }): Promise<number>;
+  stats(): Promise<InboxStats>;
+}
+
+const numberOrNull = (value: unknown) => (typeof value === "number" ? value : null);
+const jobIdFor = (rowId: number) => `delivery-${rowId}`;
+
+export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
+  const { knex, queue, registry, log } = options;
+  const sweepPendingAfterMs = options.sweepPendingAfterMs ?? 60_000;
+  const staleAfterMs = options.staleProcessingAfterMs ?? 10 * 60_000;
+  const retry = options.retry ?? { attempts: 5, backoffMs: 2_000 };
+
+  // The job id is the row id, so the sweeper re-adding a job that still exists is a no-op.
+  const enqueue = (rowId: number) =>
+    queue.add<ProcessDeliveryData>(
+      PROCESS_DELIVERY_JOB,
+      { deliveryRowId: rowId },
+      { jobId: jobIdFor(rowId), attempts: retry.attempts, backoff: { type: "exponential", delayMs: retry.backoffMs } },
+    );
+
+  return {
+    async accept({ deliveryId, event, payload }) {
+      const rowId = await insertDelivery(knex, {
+        deliveryId,
+        event,
+        action: typeof payload.action === "string" ? payload.action : null,
+        installationId: numberOrNull((payload.installation as { id?: unknown } | undefined)?.id),
+        repositoryId: numberOrNull((payload.repository as { id?: unknown } | undefined)?.id),
+        payload,
+      });
+      const deliveryLog = log.child({ deliveryId, event });
+      if (rowId === null) {
+        deliveryLog.info("webhook repeat ignored");
+        return false;
+      }
+      try {
+        await enqueue(rowId);
+      } catch (error) {
+        // The delivery is safely stored; the sweeper will enqueue it once the queue is back.
+        deliveryLog.warn({ err: error }, "webhook stored but not enqueued");
+      }
+      deliveryLog.info("webhook accepted");
+      return true;
+    },
+
+    async process(deliveryRowId, { attempt, maxAttempts }) {
+      const delivery = await claimDelivery(knex, deliveryRowId, staleAfterMs);
+      if (!delivery) return; // already done, or another worker holds it
+      const deliveryLog = log.child({ deliveryId: delivery.deliveryId, event: delivery.event, action: delivery.action });
+      const handlers = registry.handlersFor(delivery.event, delivery.action);
+      if (handlers.length === 0) {
+        await finishDelivery(knex, delivery.id, "skipped", `no handler for ${delivery.event}${delivery.action ? `.${delivery.action}` : ""}`);
+        deliveryLog.debug("webhook skipped");
+        return;
+      }
+      try {
+        for (const handler of handlers) await handler(delivery, { log: deliveryLog });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const last = attempt >= maxAttempts;
+        await finishDelivery(knex, delivery.id, last ? "failed" : "pending", message.slice(0, 2000));
+        throw error;
+      }
+      await finishDelivery(knex, delivery.id, "processed");
+      deliveryLog.info("webhook processed");
+    },
+
+    async sweep(sweepOptions = {}) {
+      const ids = await listOverdueDeliveries(knex, {
+        pendingForMs: sweepOptions.pendingForMs ?? sweepPendingAfterMs,
+        staleAfterMs,
+        limit: 500,
+      });
+      let enqueued = 0;
+      for (const id of ids) {
+        const result = await enqueue(id);
+        if (result.added) enqueued += 1;
+      }
+      if (enqueued > 0) log.warn({ enqueued }, "webhook sweeper re-enqueued deliveries");
+      return enqueued;
+    },
+
+    stats: () => getInboxStats(knex),
+  };
+}

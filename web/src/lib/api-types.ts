@@ -1,0 +1,39 @@
+/** Shapes of the JSON API under /api/, as the dashboard reads them. */
+
+export interface Health {
+  status: "ok" | "degraded";
+  version: string;
+  uptimeSeconds: number;
+  database: { ok: boolean; kind: "pg" | "pglite" };
+  queue: { ok: boolean; driver: "bullmq" | "memory" };
+  redis: { ok: boolean; configured: boolean };
+  github: { appConfigured: boolean; setupUrl?: string };
+}
+
+export interface Stats {
+  installations: number;
+  repositories: number;
+  issuesIndexed: number;
+  openIssues: number;
+  deliveriesProcessed: number;
+  deliveriesPending: number;
+  lastDeliveryAt: string | null;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+/**
+ * What a load hands to a page: the data, or why it is missing. Loads never throw for a failing
+ * API, so a page can always render and say what is unavailable.
+ */
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; problem: ApiProblem };
+
+export interface ApiProblem {
+  /** `unreachable`: no answer at all; `error`: the API answered with an error; `invalid`: an answer we could not read. */
+  kind: "unreachable" | "error" | "invalid";
+  status?: number;
+  code?: string;
+  message: string;
+}
