@@ -7,6 +7,9 @@ import { exposeOriginToDashboard, type Config } from "./config.js";
 import { createDb } from "./db/create-db.js";
 import { migrateLatest } from "./db/migrate.js";
 import type { Db } from "./db/types.js";
+import type { Domain, DomainContext } from "./domain.js";
+import { createDomains } from "./domains.js";
+import { createGithubClients, type GithubClients } from "./github/create-github-clients.js";
 import { createWebhookMiddleware } from "./github/create-webhook-middleware.js";
 import {
   createWebhookInbox,
@@ -15,13 +18,13 @@ import {
   type ProcessDeliveryData,
   type WebhookInbox,
 } from "./github/inbox/create-webhook-inbox.js";
-import { createSetupRoutes } from "./github/setup/create-setup-routes.js";
 import { createWebhookRegistry, type WebhookRegistry } from "./github/inbox/webhook-registry.js";
+import { createSetupRoutes } from "./github/setup/create-setup-routes.js";
 import { createHealthOnlyApp, createHttpApp } from "./http/create-http-app.js";
 import { createHealthRoutes } from "./http/health-routes.js";
 import { loadWebHandler } from "./http/load-web-handler.js";
 import { createQueue } from "./queue/create-queue.js";
-import type { Queue } from "./queue/types.js";
+import type { JobHandler, Queue } from "./queue/types.js";
 
 export interface IlluminateDeps {
   log: Logger;
@@ -33,7 +36,9 @@ export interface IlluminateDeps {
   Octokit?: typeof ProbotOctokit;
   /** the dashboard handler; loaded from the build when absent */
   web?: RequestHandler;
-  /** extra webhook handlers (tests; domains register theirs here too) */
+  /** the clock every domain reads */
+  now?: () => Date;
+  /** extra webhook handlers (tests) */
   webhookHandlers?: (registry: WebhookRegistry) => void;
   /** how long a delivery may wait before the sweeper re-enqueues it */
   sweepPendingAfterMs?: number;
@@ -47,6 +52,8 @@ export interface Illuminate {
   queue: Queue;
   inbox: WebhookInbox;
   registry: WebhookRegistry;
+  github: GithubClients;
+  domains: Domain[];
   /** the HTTP app: everything for web/all, only /api/health for ROLE=worker */
   app: Express;
   listen(port?: number, host?: string): Promise<Server>;
@@ -68,15 +75,26 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
   const runsWorker = config.role !== "web";
 
   const db = deps.db ?? (await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log }));
-  // Web instances migrate at start (knex's lock keeps concurrent starts safe); workers expect a migrated schema.
-  if (runsWeb) await migrateLatest(db);
+  // Every instance migrates at start; the migration lock makes concurrent starts wait, not collide,
+  // and a worker that happens to start first never runs against a missing table.
+  await migrateLatest(db);
 
   const queue = deps.queue ?? createQueue({ redisUrl: config.redisUrl, log: log.child({ component: "queue" }) });
+  const github = createGithubClients({ config, log, Octokit: deps.Octokit });
+  const context: DomainContext = { config, db, queue, github, log, now: deps.now ?? (() => new Date()) };
+  const domains = await createDomains(context);
+
   const registry = createWebhookRegistry();
   // GitHub pings a webhook when it is created or edited; answering it proves the pipeline end to end.
   registry.on("ping", async (_delivery, { log: deliveryLog }) => deliveryLog.info("webhook ping"));
+  for (const domain of domains) domain.webhooks?.(registry);
   deps.webhookHandlers?.(registry);
-  const inbox = createWebhookInbox({ knex: db.knex, queue, registry, log: log.child({ component: "inbox" }), sweepPendingAfterMs: deps.sweepPendingAfterMs,
+  const inbox = createWebhookInbox({
+    knex: db.knex,
+    queue,
+    registry,
+    log: log.child({ component: "inbox" }),
+    sweepPendingAfterMs: deps.sweepPendingAfterMs,
     retry: deps.webhookRetry,
   });
 
@@ -86,6 +104,9 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
   queue.register(SWEEP_DELIVERIES_JOB, async () => {
     await inbox.sweep();
   });
+  for (const domain of domains) {
+    for (const [name, handler] of Object.entries(domain.jobs ?? {})) queue.register(name, handler as JobHandler);
+  }
 
   const health = createHealthRoutes({
     db,
@@ -99,28 +120,18 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
 
   let app: Express;
   if (runsWeb) {
-    const webhooks =
-      config.github.appConfigured && config.github.appId && config.github.privateKey
-        ? await createWebhookMiddleware({
-            appId: config.github.appId,
-            privateKey: config.github.privateKey,
-            webhookSecret: config.github.webhookSecret,
-            apiUrl: config.github.apiUrl,
-            inbox,
-            log,
-            Octokit: deps.Octokit,
-          })
-        : null;
+    const webhooks = github.probot ? await createWebhookMiddleware({ probot: github.probot, inbox }) : null;
     if (!webhooks) log.warn("GitHub App not configured: running in setup mode, open /setup to register it");
+    const setup =
+      config.github.appConfigured || config.env === "production"
+        ? []
+        : [createSetupRoutes({ publicUrl: config.publicUrl, webUrl: config.github.webUrl, apiUrl: config.github.apiUrl, envFile: config.envFile, log })];
     app = createHttpApp({
       log,
       production: config.env === "production",
       webhooks,
-      api: [health],
-      root:
-        config.github.appConfigured || config.env === "production"
-          ? []
-          : [createSetupRoutes({ publicUrl: config.publicUrl, webUrl: config.github.webUrl, apiUrl: config.github.apiUrl, envFile: config.envFile, log })],
+      api: [health, ...domains.flatMap((d) => (d.api ? [d.api] : []))],
+      root: [...setup, ...domains.flatMap((d) => (d.root ? [d.root] : []))],
       web: deps.web ?? (await loadDashboard(config, log)),
     });
   } else {
@@ -130,6 +141,9 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
 
   if (runsWorker) {
     await queue.schedule(SWEEP_SCHEDULE_ID, SWEEP_DELIVERIES_JOB, { everyMs: 60_000 });
+    for (const domain of domains) {
+      for (const schedule of domain.schedules ?? []) await queue.schedule(schedule.id, schedule.job, { everyMs: schedule.everyMs, data: schedule.data });
+    }
     await queue.start();
     // Catch up at once with whatever the last process left behind.
     await inbox.sweep().catch((error: unknown) => log.warn({ err: error }, "startup sweep failed"));
@@ -144,11 +158,12 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
     queue,
     inbox,
     registry,
+    github,
+    domains,
     app,
     listen(port = config.port, host = config.host) {
-      const httpApp = app;
       return new Promise((resolve, reject) => {
-        const server = httpApp.listen(port, host, (error?: Error) => {
+        const server = app.listen(port, host, (error?: Error) => {
           if (error) reject(error);
           else resolve(server);
         });

@@ -1,37 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "pino";
-import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { createNodeMiddleware, type Probot } from "probot";
 import type { WebhookInbox } from "./inbox/create-webhook-inbox.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => Promise<boolean>;
 
-export interface WebhookMiddlewareOptions {
-  appId: number;
-  privateKey: string;
-  webhookSecret: string;
-  /** REST base URL, for GitHub Enterprise */
-  apiUrl: string;
-  inbox: WebhookInbox;
-  log: Logger;
-  /** tests hand in an Octokit without retries or throttling */
-  Octokit?: typeof ProbotOctokit;
-}
-
 /**
  * Probot verifies `X-Hub-Signature-256` (a bad or missing signature answers 400 before we see it);
  * our only handler writes the delivery to the inbox and returns, so GitHub gets its answer at once.
  */
-export async function createWebhookMiddleware(options: WebhookMiddlewareOptions): Promise<NodeMiddleware> {
-  const probot = new Probot({
-    appId: options.appId,
-    privateKey: options.privateKey,
-    secret: options.webhookSecret,
-    baseUrl: options.apiUrl,
-    log: options.log.child({ name: "probot" }),
-    Octokit: options.Octokit,
-  });
+export async function createWebhookMiddleware(options: { probot: Probot; inbox: WebhookInbox }): Promise<NodeMiddleware> {
   const middleware = await createNodeMiddleware(
     (app) => {
       app.onAny(async (context) => {
@@ -42,7 +21,7 @@ export async function createWebhookMiddleware(options: WebhookMiddlewareOptions)
         });
       });
     },
-    { probot, webhooksPath: WEBHOOK_PATH },
+    { probot: options.probot, webhooksPath: WEBHOOK_PATH },
   );
   return middleware as NodeMiddleware;
 }
