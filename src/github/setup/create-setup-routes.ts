@@ -75,8 +75,10 @@ export function createSetupRoutes(options: SetupRoutesOptions): Router {
 <p>Illuminate is running in <strong>setup mode</strong>: everything works on its own data, but it cannot receive webhooks or sign anyone in until a GitHub App exists.</p>
 <p>The button sends the manifest in <code>app.yml</code> to GitHub. GitHub shows you the app's permissions (issues: write, pull requests, contents and metadata: read) and creates it. You come back here, and the app's id, private key, webhook secret and OAuth client are written to <code>${escapeHtml(options.envFile)}</code>. Then restart Illuminate.</p>
 <p>Webhooks will be sent to <code>${escapeHtml(options.publicUrl)}/api/github/webhooks</code>: GitHub must be able to reach that address (set <code>PUBLIC_URL</code> to a public URL or a tunnel).</p>
+${/^https?:\/\/(localhost|127\.|\[::1\])/.test(options.publicUrl) ? `<p><strong>Note:</strong> <code>PUBLIC_URL</code> is a local address. The app can still be registered, but GitHub cannot deliver webhooks to it until you point <code>PUBLIC_URL</code> at a tunnel and update the app's webhook URL.</p>` : ""}
 <form method="get" action="/setup"><label for="organization">Register it for an organization instead of your account (optional)</label><input id="organization" name="organization" value="${escapeHtml(organization)}" placeholder="organization"> <button type="submit">Use this organization</button></form>
-<form method="post" action="${escapeHtml(target)}"><input type="hidden" name="manifest" value="${escapeHtml(manifest)}"><p><button type="submit">Register on GitHub${organization ? ` for ${escapeHtml(organization)}` : ""}</button></p></form>`,
+<form method="post" action="${escapeHtml(target)}"><input type="hidden" name="manifest" value="${escapeHtml(manifest)}"><p><button type="submit">Register on GitHub${organization ? ` for ${escapeHtml(organization)}` : ""}</button></p></form>
+<p><a href="/">Back to the dashboard</a></p>`,
     );
   });
 
