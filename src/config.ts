@@ -41,6 +41,31 @@ const encryptionKeys = z.string().transform((raw, ctx): EncryptionKey[] => {
   return keys;
 });
 
+/** The feed score's weights: the five components, each default overridable, normalised to sum to 1. */
+export const DEFAULT_FEED_WEIGHTS = { skill: 0.35, growth: 0.2, health: 0.2, freshness: 0.15, competition: 0.1 };
+export type FeedWeights = typeof DEFAULT_FEED_WEIGHTS;
+
+/** `FEED_WEIGHTS=skill=0.5,growth=0.1` — unnamed components keep their default. */
+const feedWeights = z.string().transform((raw, ctx): FeedWeights => {
+  const weights = { ...DEFAULT_FEED_WEIGHTS };
+  for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [name, value] = part.split("=").map((p) => p.trim());
+    const number = Number(value);
+    if (!name || !(name in weights) || value === undefined || value === "" || !Number.isFinite(number) || number < 0) {
+      ctx.addIssue({ code: "custom", message: `expected name=weight pairs with names ${Object.keys(weights).join(", ")} and weights >= 0, got "${part}"` });
+      return z.NEVER;
+    }
+    weights[name as keyof FeedWeights] = number;
+  }
+  const total = Object.values(weights).reduce((sum, w) => sum + w, 0);
+  if (total <= 0) {
+    ctx.addIssue({ code: "custom", message: "at least one weight must be positive" });
+    return z.NEVER;
+  }
+  for (const name of Object.keys(weights) as Array<keyof FeedWeights>) weights[name] = weights[name] / total;
+  return weights;
+});
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -66,8 +91,18 @@ const schema = z
     ),
     GHE_PROTOCOL: z.enum(["https", "http"]).default("https"),
     CRAWLER_GITHUB_TOKEN: optionalString,
+    TRACKED_REPOS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "expected comma-separated owner/name")))
+        .optional(),
+    ),
+    ADMIN_TOKEN: z.preprocess(blankToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
     ANTHROPIC_API_KEY: optionalString,
-    ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-5"),
+    ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-6"),
+    ANTHROPIC_BASE_URL: optionalUrl,
     ENCRYPTION_KEYS: z.preprocess(blankToUndefined, encryptionKeys.optional()),
     SESSION_SECRET: z.preprocess(blankToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
     SMTP_URL: z.preprocess(
@@ -77,6 +112,7 @@ const schema = z
         .refine((u) => /^smtps?:/.test(u), "expected smtp:// or smtps://")
         .optional(),
     ),
+    FEED_WEIGHTS: z.preprocess(blankToUndefined, feedWeights.optional()),
     ENV_FILE: z.string().min(1).default(".env"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -129,14 +165,21 @@ export interface Config {
     webUrl: string;
     gheHost?: string;
     crawlerToken?: string;
+    /** owner/name of repositories the crawler keeps fresh from the start (TRACKED_REPOS) */
+    trackedRepos: string[];
     /** true when APP_ID and a private key are present; otherwise the server runs in setup mode */
     appConfigured: boolean;
   };
-  anthropic: { apiKey?: string; model: string };
+  /** baseUrl: another Messages API endpoint (a proxy, or a local fake for benchmarks) */
+  anthropic: { apiKey?: string; model: string; baseUrl?: string };
   encryptionKeys: EncryptionKey[];
   sessionSecret: string;
   smtpUrl?: string;
+  /** bearer token for operator endpoints (tracking repositories, backfills); see docs/index-and-health.md */
+  adminToken?: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** weights of the feed score's components, summing to 1 (FEED_WEIGHTS); see docs/matching.md */
+  feedWeights: FeedWeights;
 }
 
 export class ConfigError extends Error {
@@ -192,13 +235,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       webUrl,
       gheHost: e.GHE_HOST,
       crawlerToken: e.CRAWLER_GITHUB_TOKEN,
+      trackedRepos: e.TRACKED_REPOS ?? [],
       appConfigured: Boolean(e.APP_ID && privateKey),
     },
-    anthropic: { apiKey: e.ANTHROPIC_API_KEY, model: e.ANTHROPIC_MODEL },
+    anthropic: { apiKey: e.ANTHROPIC_API_KEY, model: e.ANTHROPIC_MODEL, baseUrl: e.ANTHROPIC_BASE_URL },
     encryptionKeys: e.ENCRYPTION_KEYS ?? encryptionKeys.parse(DEV_ENCRYPTION_KEYS),
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     smtpUrl: e.SMTP_URL,
+    adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
+    feedWeights: e.FEED_WEIGHTS ?? DEFAULT_FEED_WEIGHTS,
   };
 }
 

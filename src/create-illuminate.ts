@@ -10,6 +10,7 @@ import type { Db } from "./db/types.js";
 import type { Domain, DomainContext } from "./domain.js";
 import { createDomains } from "./domains.js";
 import { createGithubClients, type GithubClients } from "./github/create-github-clients.js";
+import { createInstallRoutes } from "./github/create-install-routes.js";
 import { createWebhookMiddleware } from "./github/create-webhook-middleware.js";
 import {
   createWebhookInbox,
@@ -131,7 +132,11 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
       production: config.env === "production",
       webhooks,
       api: [health, ...domains.flatMap((d) => (d.api ? [d.api] : []))],
-      root: [...setup, ...domains.flatMap((d) => (d.root ? [d.root] : []))],
+      root: [
+        ...setup,
+        createInstallRoutes({ github, setupAvailable: setup.length > 0, log }),
+        ...domains.flatMap((d) => (d.root ? [d.root] : [])),
+      ],
       web: deps.web ?? (await loadDashboard(config, log)),
     });
   } else {
@@ -182,6 +187,7 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
           ),
         );
         await queue.close();
+        for (const domain of domains) await domain.close?.();
         if (!deps.db) await db.close();
       })();
       return closing;

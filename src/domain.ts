@@ -31,4 +31,6 @@ export interface Domain {
   jobs?: Record<string, JobHandler<never>>;
   /** registered idempotently by worker processes */
   schedules?: Array<{ id: string; job: string; everyMs: number; data?: unknown }>;
+  /** releases what the domain opened itself (a Redis connection), after the queue has stopped */
+  close?(): Promise<void>;
 }

@@ -37,7 +37,8 @@ async function startProcess(env: Record<string, string>) {
 // Uses the real servers when the environment names them, the embedded defaults otherwise.
 const services = { ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}), ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) };
 
-describe("the process", () => {
+// Each test boots a whole process on a fresh embedded database; give a loaded CI machine room.
+describe("the process", { timeout: 120_000 }, () => {
   it("serves health and the dashboard on one port, and exits 0 on SIGTERM", async () => {
     const { port, child, exited } = await startProcess(services);
     const health = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json();

@@ -9,6 +9,10 @@ const ANNOUNCER_STYLE =
   "position: absolute; left: 0; top: 0; clip: rect(0 0 0 0); clip-path: inset(50%); overflow: hidden; white-space: nowrap; width: 1px; height: 1px";
 const announcerHash = createHash("sha256").update(ANNOUNCER_STYLE).digest("base64");
 
+// Paths the Express server answers around the dashboard. Prerendered pages link to them, but they
+// do not exist while SvelteKit builds; any other broken link still fails the build.
+const SERVER_PATHS = ["/api/", "/auth/", "/install", "/setup"];
+
 /** @type {import("@sveltejs/kit").Config} */
 const config = {
   compilerOptions: {
@@ -22,6 +26,12 @@ const config = {
   kit: {
     // The Express server imports web/build/handler.js and mounts it after its own routes.
     adapter: adapter({ out: "build" }),
+    prerender: {
+      handleHttpError: ({ path, referrer, message }) => {
+        if (SERVER_PATHS.some((prefix) => path === prefix || path.startsWith(prefix))) return;
+        throw new Error(`${message}${referrer ? ` (linked from ${referrer})` : ""}`);
+      },
+    },
     csp: {
       // Nonces for server-rendered pages, hashes for anything prerendered.
       mode: "auto",

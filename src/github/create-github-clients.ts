@@ -32,7 +32,8 @@ export function createGithubClients(options: { config: Config; log: Logger; Octo
     appId && privateKey
       ? new Probot({ appId, privateKey, secret: webhookSecret, baseUrl: apiUrl, log: log.child({ name: "probot" }), Octokit })
       : null;
-  const withToken = (token: string) => new Octokit({ auth: token, baseUrl: apiUrl, log: log.child({ name: "octokit" }) });
+  // Probot's auth strategy reads a token from `auth: { token }`; a bare string leaves requests unauthenticated.
+  const withToken = (token: string) => new Octokit({ auth: { token }, baseUrl: apiUrl, log: log.child({ name: "octokit" }) });
   return {
     probot,
     apiUrl,

@@ -29,7 +29,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set("trust proxy", 1);
   app.use(requestContext(options.log));
   // SvelteKit writes the pages' own CSP with nonces; a second policy here would block its scripts.
-  app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: options.production }));
+  // Referrer policy "same-origin", not helmet's "no-referrer": under no-referrer browsers send
+  // `Origin: null` even on same-origin form posts, which fails SvelteKit's and our CSRF origin checks.
+  app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: options.production, referrerPolicy: { policy: "same-origin" } }));
 
   // Probot reads the raw body to check the signature, so it must come before any body parser.
   if (options.webhooks) {

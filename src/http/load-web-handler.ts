@@ -1,9 +1,17 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 
 const defaultBuildDir = fileURLToPath(new URL("../../web/build", import.meta.url));
+
+/**
+ * Prerendered pages are the same for every visitor, so a CDN may keep one for five minutes, while
+ * browsers revalidate every time (a cheap 304 thanks to the ETag). Fingerprinted files under
+ * /_app/immutable/ get a one-year immutable policy from adapter-node itself.
+ */
+export const PRERENDERED_CACHE_CONTROL = "public, max-age=0, s-maxage=300, must-revalidate";
 
 /**
  * The SvelteKit adapter-node handler, imported from the dashboard build. Without a build the
@@ -22,5 +30,30 @@ export async function loadWebHandler(log: Logger, buildDir = defaultBuildDir): P
   }
   // Imported lazily: the handler reads ORIGIN once, when it loads.
   const module = (await import(pathToFileURL(handlerFile).href)) as { handler: RequestHandler };
-  return module.handler;
+  const prerendered = listPrerenderedPaths(path.join(buildDir, "prerendered"));
+  if (prerendered.size === 0) return module.handler;
+
+  // adapter-node serves prerendered files with an ETag but no Cache-Control, which leaves CDNs and
+  // browsers to guess; server-rendered pages keep whatever SvelteKit sets, since they may be personal.
+  return (req, res, next) => {
+    if ((req.method === "GET" || req.method === "HEAD") && prerendered.has(req.path)) {
+      res.setHeader("Cache-Control", PRERENDERED_CACHE_CONTROL);
+    }
+    module.handler(req, res, next);
+  };
+}
+
+/** The URL paths adapter-node answers from web/build/prerendered, e.g. `index.html` → `/`. */
+function listPrerenderedPaths(dir: string): Set<string> {
+  const paths = new Set<string>();
+  if (!existsSync(dir)) return paths;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    // Compressed twins are picked by sirv from Accept-Encoding under the same URL.
+    if (!entry.isFile() || /\.(br|gz)$/.test(entry.name)) continue;
+    const relative = path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join("/");
+    if (relative === "index.html") paths.add("/");
+    else if (relative.endsWith("/index.html")) paths.add(`/${relative.slice(0, -"index.html".length)}`);
+    else paths.add(`/${relative.replace(/\.html$/, "")}`);
+  }
+  return paths;
 }

@@ -112,6 +112,10 @@ describe("values read back", () => {
         deleted_at: null,
         created_at: "now",
         updated_at: "now",
+        onboarding_state: "signed_in",
+        profile_status: "pending",
+        profile_analyzed_at: null,
+        profile_error: null,
       },
       installation: {
         id: 3_000_000_000,

@@ -112,8 +112,19 @@ async function get(path: string, headers: Record<string, string> = {}) {
 }
 
 describe("dashboard pages rendered on the server", () => {
-  it("shows the live figures from /api/stats on the home page", async () => {
-    const { status, html } = await get("/");
+  it("serves the home page as the prerendered landing page, without asking the API", async () => {
+    const { status, headers, html } = await get("/", { cookie: "session=abc123" });
+
+    expect(status).toBe(200);
+    expect(html).toContain("Find an issue that fits.");
+    expect(html).toContain('href="/auth/github"');
+    expect(html).not.toContain("<script");
+    expect(headers.get("etag")).toBeTruthy();
+    expect(api.cookiesSeen).toEqual([]);
+  });
+
+  it("shows the live figures from /api/stats on the status page", async () => {
+    const { status, html } = await get("/status");
 
     expect(status).toBe(200);
     expect(html).toContain("Live figures");
@@ -157,7 +168,7 @@ describe("dashboard pages rendered on the server", () => {
   });
 
   it("sends a content security policy whose nonce matches the page's scripts", async () => {
-    const { headers, html } = await get("/");
+    const { headers, html } = await get("/status");
     const policy = headers.get("content-security-policy") ?? "";
 
     expect(policy).toContain("object-src 'none'");
@@ -169,11 +180,11 @@ describe("dashboard pages rendered on the server", () => {
     expect(html).toContain(`nonce="${nonce}"`);
   });
 
-  it("still renders the home page with 200 and says what is unavailable when the API answers errors", async () => {
+  it("still renders the status page with 200 and says what is unavailable when the API answers errors", async () => {
     api.mode = "error";
     api.errorMessage = "database <gone>";
 
-    const { status, html } = await get("/");
+    const { status, html } = await get("/status");
 
     expect(status).toBe(200);
     expect(html).toContain("Live figures are unavailable");
@@ -186,7 +197,7 @@ describe("dashboard pages rendered on the server", () => {
   it("still renders with 200 when the API cannot be reached at all", async () => {
     api.mode = "unreachable";
 
-    const { status, html } = await get("/");
+    const { status, html } = await get("/status");
 
     expect(status).toBe(200);
     expect(html).toContain("Live figures are unavailable: the API could not be reached");
@@ -195,7 +206,7 @@ describe("dashboard pages rendered on the server", () => {
   it("shows a degraded status when the health check answers 503 with its report", async () => {
     api.mode = "degraded";
 
-    const { status, html } = await get("/");
+    const { status, html } = await get("/status");
 
     expect(status).toBe(200);
     expect(html).toContain("Degraded");
@@ -204,7 +215,7 @@ describe("dashboard pages rendered on the server", () => {
   });
 
   it("passes the visitor's cookies and the request id on to the API", async () => {
-    await get("/", { cookie: "session=abc123" });
+    await get("/status", { cookie: "session=abc123" });
 
     expect(api.cookiesSeen).toEqual(["session=abc123", "session=abc123"]);
     expect(api.requestIdsSeen).toEqual(["page-request-1", "page-request-1"]);

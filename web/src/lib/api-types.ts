@@ -31,8 +31,11 @@ export interface ApiErrorBody {
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; problem: ApiProblem };
 
 export interface ApiProblem {
-  /** `unreachable`: no answer at all; `error`: the API answered with an error; `invalid`: an answer we could not read. */
-  kind: "unreachable" | "error" | "invalid";
+  /**
+   * `unreachable`: no answer at all; `error`: the API answered with an error; `invalid`: an answer
+   * we could not read; `prerendered`: the page was written at build time, when no API runs.
+   */
+  kind: "unreachable" | "error" | "invalid" | "prerendered";
   status?: number;
   code?: string;
   message: string;

@@ -1,7 +1,16 @@
+import { building } from "$app/environment";
+import type { ApiResult, Health } from "$lib/api-types";
 import { loadHealth } from "$lib/server/load-health";
+import { loadSession } from "$lib/server/session";
 import type { LayoutServerLoad } from "./$types";
 
+// Prerendered pages (the landing page) are written at build time and served as files: they cannot
+// carry one instance's live status, so they say nothing about it rather than something stale.
+const PRERENDERED: ApiResult<Health> = { ok: false, problem: { kind: "prerendered", message: "this page was prerendered" } };
+
 // Every page shows the setup banner and the footer status, so health is loaded once here.
-export const load: LayoutServerLoad = async ({ fetch }) => {
-  return { health: await loadHealth(fetch) };
+export const load: LayoutServerLoad = async (event) => {
+  const { fetch } = event;
+  // The signed-in user (null when signed out, and always on prerendered pages) for the user menu.
+  return { health: building ? PRERENDERED : await loadHealth(fetch), session: building ? null : await loadSession(event) };
 };

@@ -1,0 +1,181 @@
+import { fork } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { pino } from "pino";
+import { loadConfig } from "../src/config.js";
+import { createIlluminate } from "../src/create-illuminate.js";
+import { createBullQueue } from "../src/queue/create-bull-queue.js";
+import type { LoadResult, LoadRun } from "./bench-webhook-load.js";
+
+// npm run bench:webhooks — signed deliveries over HTTP at a controlled rate, against the real
+// Illuminate server (createIlluminate; embedded database and in-process queue, or PostgreSQL and
+// Redis when DATABASE_URL / REDIS_URL are set — a throwaway database and queue prefix on them) and
+// against a bare Probot app with an empty handler, in the same run. The load comes from a child
+// process. Reports deliveries acknowledged per second and acknowledgement latency p50/p99, at a
+// fixed rate and flat out.
+
+const SECRET = "bench-webhook-secret";
+const RATE = Number(process.env.BENCH_RATE ?? 300);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const INSTALLATION_ID = 957387;
+
+function load(run: LoadRun): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    // fork() passes this process's loader flags on, so the child runs TypeScript too.
+    const child = fork(fileURLToPath(new URL("./bench-webhook-load.ts", import.meta.url)));
+    child.once("message", (result: LoadResult) => resolve(result));
+    child.once("error", reject);
+    child.once("exit", (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+    child.send(run);
+  });
+}
+
+/** A database of its own on the given server, dropped afterwards. */
+async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `illuminate_bench_webhooks_${randomBytes(4).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/**
+ * GitHub, for whatever the domains' handlers ask of it during the run (installation tokens, the
+ * bot comment): answered at once on 127.0.0.1, so nothing leaves the machine and nothing waits.
+ */
+async function startGithubStub(): Promise<{ host: string; close(): void }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    const token = req.method === "POST" && /\/app\/installations\/\d+\/access_tokens$/.test(req.url ?? "");
+    res.writeHead(token ? 201 : 404, { "content-type": "application/json" });
+    res.end(JSON.stringify(token ? { token: "ghs_bench", expires_at: "2099-01-01T00:00:00Z" } : { message: "Not Found" }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+/** The run's BullMQ keys (its own prefix), so the bench leaves nothing in a shared Redis. */
+async function removeQueueKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main() {
+  const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
+  const dataDir = mkdtempSync(join(tmpdir(), "illuminate-bench-"));
+  const database = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL) : null;
+  const log = pino({ level: "silent" });
+  const github = await startGithubStub();
+  const config = loadConfig({
+    GHE_HOST: github.host,
+    GHE_PROTOCOL: "http",
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    APP_ID: "1",
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET: SECRET,
+    DATA_DIR: dataDir,
+    DATABASE_URL: database?.url,
+    REDIS_URL: process.env.REDIS_URL,
+  });
+  const prefix = `bench-${randomBytes(4).toString("hex")}`;
+  const queue = config.redisUrl ? createBullQueue({ redisUrl: config.redisUrl, prefix, log }) : undefined;
+  const illuminate = await createIlluminate(config, { log, queue, web: (_req, res) => void res.status(404).end() });
+  await illuminate.db.knex("installations")
+    .insert({ id: INSTALLATION_ID, account_id: 21031067, account_login: "Codertocat", account_type: "User", target_type: "User" })
+    .onConflict("id")
+    .ignore();
+  const illuminateServer = await illuminate.listen(0, "127.0.0.1");
+  const illuminateUrl = `http://127.0.0.1:${(illuminateServer.address() as AddressInfo).port}/api/github/webhooks`;
+
+  const bareProcess = fork(fileURLToPath(new URL("./bench-bare-probot.ts", import.meta.url)));
+  const bareUrl = await new Promise<string>((resolve, reject) => {
+    bareProcess.once("message", (message: { url: string }) => resolve(message.url));
+    bareProcess.once("error", reject);
+    bareProcess.send({ privateKey, secret: SECRET });
+  });
+
+  const count = RATE * SECONDS;
+  const where = `${config.databaseUrl ? "PostgreSQL" : "embedded PGlite"} and ${config.redisUrl ? "BullMQ on Redis" : "the in-process queue"}`;
+  console.log(`bench:webhooks — ${count} signed deliveries at ${RATE}/s, then ${count} from ${CONCURRENCY} concurrent senders`);
+  console.log(`Illuminate (ROLE=all: the worker runs in the same process) on ${where}; bare Probot with an empty handler\n`);
+
+  let offset = 0;
+  const run = async (url: string, mode: LoadRun["mode"], n = count) => {
+    const result = await load({ url, secret: SECRET, installationId: INSTALLATION_ID, mode, count: n, rate: RATE, concurrency: CONCURRENCY, offset });
+    offset += n;
+    return result;
+  };
+  const drain = async (accepted: number, limitMs = 600_000) => {
+    const started = performance.now();
+    for (;;) {
+      const stats = await illuminate.inbox.stats();
+      const done = stats.processed + stats.skipped + stats.failed;
+      if (done >= accepted || performance.now() - started > limitMs) return { done, failed: stats.failed, seconds: (performance.now() - started) / 1000 };
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  const rows: Array<[string, LoadResult]> = [];
+  // Each server is measured while the other is idle: warm-up (JIT, connections, first queries), then
+  // the fixed rate, then flat out. Illuminate's worker catches up before each of its runs starts.
+  await run(bareUrl, "flat-out", 500);
+  rows.push([`bare Probot, ${RATE}/s`, await run(bareUrl, "rate")]);
+  rows.push(["bare Probot, flat out", await run(bareUrl, "flat-out")]);
+  await run(illuminateUrl, "flat-out", 500);
+  await drain(500);
+  rows.push([`Illuminate, ${RATE}/s`, await run(illuminateUrl, "rate")]);
+  const afterRate = await drain(500 + count);
+  rows.push(["Illuminate, flat out", await run(illuminateUrl, "flat-out")]);
+
+  console.log("run".padEnd(24), "acked".padStart(6), "failed".padStart(7), "acked/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8));
+  for (const [name, r] of rows) {
+    console.log(name.padEnd(24), String(r.acked).padStart(6), String(r.failed).padStart(7), r.perSecond.toFixed(0).padStart(9), r.p50.toFixed(1).padStart(8), r.p99.toFixed(1).padStart(8));
+  }
+  const ratio = rows[3]![1].perSecond / rows[1]![1].perSecond;
+  console.log(`\nIlluminate ÷ bare Probot, flat-out throughput: ${ratio.toFixed(2)} (target ≥ 0.7); Illuminate p99 at ${RATE}/s: ${rows[2]![1].p99.toFixed(1)} ms (target ≤ 50)`);
+
+  // Acknowledged is not processed: how long the worker took to index what was acknowledged.
+  const afterFlatOut = await drain(500 + count * 2);
+  console.log(
+    `worker: ${afterFlatOut.done} of ${500 + count * 2} deliveries processed (${afterFlatOut.failed} failed); ` +
+      `its backlog took ${afterRate.seconds.toFixed(1)} s to clear after the ${RATE}/s run and ${afterFlatOut.seconds.toFixed(1)} s after the flat-out run`,
+  );
+  bareProcess.kill();
+  github.close();
+  await illuminate.close();
+  if (config.redisUrl) await removeQueueKeys(config.redisUrl, prefix);
+  await database?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import type { Domain, DomainContext } from "../domain.js";
+import { createContributionDispatcher, type ContributionListener } from "./contributions/contribution-dispatcher.js";
+import { createIssueJobHandlers } from "./create-issue-job-handlers.js";
+import { ISSUE_JOBS } from "./issue-jobs.js";
+import { createRepositoryRoutes } from "./routes/create-repository-routes.js";
+import { seedTrackedRepositories } from "./store/tracked-repository-store.js";
+import { registerIssueWebhooks } from "./webhooks/register-issue-webhooks.js";
+
+export interface IssuesDomain extends Domain {
+  /**
+   * Merged pull requests, once each, for the contributions domain. Listeners must be idempotent
+   * (delivery is at least once); events recorded before any listener wait in the outbox.
+   */
+  onContributionDetected(listener: ContributionListener): void;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The issue index and repository health: webhook handlers for installed repositories, backfill
+ * on install, the crawler for tracked ones, the health scorer, and the tracked-repositories API.
+ * Read functions for other domains are in issues-service.ts.
+ */
+export async function createIssuesDomain(context: DomainContext): Promise<IssuesDomain> {
+  const { config, db, queue, log } = context;
+  const dispatcher = createContributionDispatcher({ knex: db.knex, queue, log: log.child({ domain: "issues" }) });
+  const added = await seedTrackedRepositories(db.knex, config.github.trackedRepos);
+  if (added > 0) log.info({ added }, "tracked repositories seeded from TRACKED_REPOS");
+
+  return {
+    name: "issues",
+    api: createRepositoryRoutes({ knex: db.knex, queue, adminToken: config.adminToken, production: config.env === "production" }),
+    webhooks(registry) {
+      registerIssueWebhooks(registry, { knex: db.knex, queue, webUrl: config.github.webUrl, now: context.now });
+    },
+    jobs: createIssueJobHandlers(context, dispatcher),
+    schedules: [
+      { id: "issues-crawl-tracked", job: ISSUE_JOBS.crawlTracked, everyMs: 6 * HOUR_MS },
+      { id: "issues-score-health", job: ISSUE_JOBS.scoreHealth, everyMs: 24 * HOUR_MS },
+      { id: "issues-sweep", job: ISSUE_JOBS.sweep, everyMs: 10 * 60_000 },
+    ],
+    onContributionDetected: dispatcher.onContributionDetected,
+  };
+}

@@ -1,0 +1,86 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import { createServer } from "node:http";
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Db } from "../../src/db/types.js";
+import { createIlluminate, type Illuminate } from "../../src/create-illuminate.js";
+import { CHROMIUM_PATH, collectPageErrors, launchBrowser, openPage } from "../helpers/browser.js";
+import { silentLog, TestOctokit, testConfig } from "../helpers/test-app.js";
+import { createTestDb } from "../helpers/test-db.js";
+import { createTestQueue } from "../helpers/test-queue.js";
+import { loadRepoFixture } from "./fixtures.js";
+import { nockInstallationToken, nockRepositoryReads, seedIssue, signIn } from "./harness.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const hasChromium = existsSync(CHROMIUM_PATH);
+let browser: Browser;
+let db: Db;
+let illuminate: Illuminate | undefined;
+let baseUrl: string;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  await promisify(execFile)(process.execPath, [`${root}scripts/build-web.mjs`, "--if-missing"], { cwd: root });
+  browser = await launchBrowser();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  db = await createTestDb();
+});
+
+afterEach(async () => {
+  await illuminate?.close();
+  illuminate = undefined;
+  await db.close();
+});
+
+describe.runIf(hasChromium)("the issue page in a browser", () => {
+  it("follows the generation without a reload, then lets a signed-in reader report a section", async () => {
+    const seeded = await seedIssue(db, { body: "Colours are missing on Windows terminals." });
+    nockInstallationToken(seeded.installationId);
+    nockRepositoryReads(seeded, loadRepoFixture("node"));
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    // The dashboard reads ORIGIN once, when it loads: it must be the address the browser uses, or
+    // SvelteKit refuses the report form as a cross-site POST.
+    process.env.ORIGIN = baseUrl;
+    illuminate = await createIlluminate(testConfig({ PUBLIC_URL: baseUrl }), { log: silentLog, db, queue: createTestQueue(silentLog), Octokit: TestOctokit });
+    await illuminate.listen(port, "127.0.0.1");
+    const reader = await signIn({ illuminate }, db);
+    const page = await openPage(browser, "issue-page");
+    const errors = collectPageErrors(page);
+    await page.context().addCookies(reader.cookies.map((c) => ({ ...c, url: baseUrl })));
+
+    await page.goto(`${baseUrl}/issues/${seeded.owner}/${seeded.repo}/${seeded.number}`);
+    await page.getByRole("heading", { name: "Suggested approach" }).waitFor({ timeout: 20_000 });
+    expect(await page.getByText("Generated without AI", { exact: true }).isVisible()).toBe(true);
+
+    const approach = page.locator('[data-section="approach"]');
+    await approach.getByText("Report an inaccuracy").click();
+    await approach.getByLabel("What is wrong").selectOption("inaccurate");
+    await approach.getByLabel("Details for the maintainers").fill("The formatter is not where colours are chosen.");
+    await approach.getByRole("button", { name: "Send report" }).click();
+    await approach.getByText("Thank you: the maintainers will see your report.").waitFor({ timeout: 10_000 });
+    await approach.getByText("Reported by 1 reader").waitFor({ timeout: 10_000 });
+
+    const row = await db.knex("deep_dive_reports").first();
+    expect(row).toMatchObject({ section: "approach", reason: "inaccurate", comment: "The formatter is not where colours are chosen." });
+    if (process.env.GUIDANCE_SCREENSHOT) await page.screenshot({ path: process.env.GUIDANCE_SCREENSHOT, fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});

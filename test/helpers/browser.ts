@@ -1,0 +1,67 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+import { onTestFailed, onTestFinished } from "vitest";
+
+/** Debian's Chromium: playwright-core never downloads a browser here. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Headless, sandbox-free (containers), and quiet: nothing in the background reaches the network. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Where failure screenshots go; CI uploads this folder when a job fails. */
+export const TEST_RESULTS_DIR = fileURLToPath(new URL("../../test-results", import.meta.url));
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Everything the page reports as broken: console errors (failed loads and CSP violations show up
+ * there too) and uncaught exceptions. Attach it before the first navigation.
+ */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => errors.push(`exception: ${error.message}`));
+  return errors;
+}
+
+/** Call inside a test: if that test fails, a full-page screenshot of `page` lands in test-results/. */
+export function screenshotOnFailure(page: Page, name: string): void {
+  onTestFailed(() => saveScreenshot(page, name));
+}
+
+/**
+ * Call inside a test: a page in a fresh context, screenshotted into test-results/ if the test
+ * fails, and closed when the test is over.
+ */
+export async function openPage(browser: Browser, name: string, options?: BrowserContextOptions): Promise<Page> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  // One hook for both, so the screenshot is taken before the page is closed.
+  onTestFinished(async ({ task }) => {
+    if (task.result?.state === "fail") await saveScreenshot(page, name);
+    await context.close();
+  });
+  return page;
+}
+
+async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await mkdir(TEST_RESULTS_DIR, { recursive: true });
+  const file = path.join(TEST_RESULTS_DIR, `${name.replace(/[^a-z0-9-]+/gi, "-").toLowerCase()}.png`);
+  // The page may be gone already (a crash is a failure too); the test's own error says enough then.
+  await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+}
