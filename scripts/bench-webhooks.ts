@@ -26,6 +26,8 @@ const RATE = Number(process.env.BENCH_RATE ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const INSTALLATION_ID = 957387;
+/** all (the default: the worker shares the process) or web (acknowledging only; nothing is processed) */
+const ROLE = process.env.BENCH_ROLE === "web" ? "web" : "all";
 
 function load(run: LoadRun): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
@@ -100,6 +102,7 @@ async function main() {
     APP_ID: "1",
     PRIVATE_KEY: privateKey,
     WEBHOOK_SECRET: SECRET,
+    ROLE,
     DATA_DIR: dataDir,
     DATABASE_URL: database?.url,
     REDIS_URL: process.env.REDIS_URL,
@@ -124,7 +127,8 @@ async function main() {
   const count = RATE * SECONDS;
   const where = `${config.databaseUrl ? "PostgreSQL" : "embedded PGlite"} and ${config.redisUrl ? "BullMQ on Redis" : "the in-process queue"}`;
   console.log(`bench:webhooks — ${count} signed deliveries at ${RATE}/s, then ${count} from ${CONCURRENCY} concurrent senders`);
-  console.log(`Illuminate (ROLE=all: the worker runs in the same process) on ${where}; bare Probot with an empty handler\n`);
+  const role = ROLE === "all" ? "ROLE=all: the worker runs in the same process" : "ROLE=web: acknowledging only, no worker";
+  console.log(`Illuminate (${role}) on ${where}; bare Probot with an empty handler\n`);
 
   let offset = 0;
   const run = async (url: string, mode: LoadRun["mode"], n = count) => {
@@ -134,6 +138,7 @@ async function main() {
   };
   const drain = async (accepted: number, limitMs = 600_000) => {
     const started = performance.now();
+    if (ROLE === "web") return { done: 0, failed: 0, seconds: 0 };
     for (;;) {
       const stats = await illuminate.inbox.stats();
       const done = stats.processed + stats.skipped + stats.failed;
@@ -162,7 +167,7 @@ async function main() {
 
   // Acknowledged is not processed: how long the worker took to index what was acknowledged.
   const afterFlatOut = await drain(500 + count * 2);
-  console.log(
+  if (ROLE === "all") console.log(
     `worker: ${afterFlatOut.done} of ${500 + count * 2} deliveries processed (${afterFlatOut.failed} failed); ` +
       `its backlog took ${afterRate.seconds.toFixed(1)} s to clear after the ${RATE}/s run and ${afterFlatOut.seconds.toFixed(1)} s after the flat-out run`,
   );
