@@ -2,9 +2,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { estimateQueryCost } from "../src/github/graphql/estimate-query-cost.js";
 
-// A stand-in for GitHub's GraphQL endpoint, on 127.0.0.1, that answers the crawler's two queries
-// (CrawlProbe, CrawlIssues) over an in-memory set of repositories and bills every query with
-// GitHub's documented rate-limit formula. Only for `npm run bench:crawl`.
+// A stand-in for GitHub's GraphQL endpoint, on 127.0.0.1, that answers the crawler's queries
+// (CrawlProbe, CrawlIssues, CrawlWholeIssues) over an in-memory set of repositories and bills every
+// query with GitHub's documented rate-limit formula. Only for `npm run bench:crawl`.
 
 export interface FakeIssue {
   databaseId: number;
@@ -14,6 +14,8 @@ export interface FakeIssue {
   labels: string[];
   assignees: string[];
   comments: Array<{ databaseId: number; body: string; author: string; createdAt: string }>;
+  /** labels and assignees put on or taken off after creation, oldest first */
+  events: Array<{ type: "LabeledEvent" | "UnlabeledEvent" | "AssignedEvent" | "UnassignedEvent"; name: string; createdAt: string }>;
   createdAt: string;
   updatedAt: string;
 }
@@ -60,6 +62,49 @@ function repositoryFacts(repo: FakeRepository) {
   };
 }
 
+const TIMELINE_PAGE = 30;
+
+function fields(issue: FakeIssue) {
+  return {
+    databaseId: issue.databaseId,
+    id: `I_${issue.databaseId}`,
+    number: issue.number,
+    title: issue.title,
+    body: "Something to do.",
+    state: issue.state,
+    stateReason: null,
+    locked: false,
+    createdAt: issue.createdAt,
+    updatedAt: issue.updatedAt,
+    closedAt: issue.state === "CLOSED" ? issue.updatedAt : null,
+    authorAssociation: "NONE",
+    author: { login: "reporter", __typename: "User" },
+    milestone: null,
+  };
+}
+
+/** GitHub's `timelineItems(since:, first:)`: comments and label/assignee events at or after `since`, oldest first. */
+function toChangedNode(issue: FakeIssue, since: string) {
+  const items = [
+    ...issue.comments.map((c) => ({
+      at: c.createdAt,
+      node: { __typename: "IssueComment", databaseId: c.databaseId, body: c.body, createdAt: c.createdAt, updatedAt: c.createdAt, authorAssociation: "NONE", author: { login: c.author, __typename: "User" } },
+    })),
+    ...issue.events.map((e) => ({
+      at: e.createdAt,
+      node: e.type.endsWith("LabeledEvent")
+        ? { __typename: e.type, createdAt: e.createdAt, label: { name: e.name }, actor: { login: "maintainer", __typename: "User" } }
+        : { __typename: e.type, createdAt: e.createdAt, assignee: { __typename: "User", login: e.name } },
+    })),
+  ]
+    .filter((item) => item.at >= since)
+    .sort((a, b) => a.at.localeCompare(b.at));
+  return {
+    ...fields(issue),
+    timelineItems: { pageInfo: { hasNextPage: items.length > TIMELINE_PAGE }, nodes: items.slice(0, TIMELINE_PAGE).map((item) => item.node) },
+  };
+}
+
 function toNode(issue: FakeIssue) {
   const last = issue.comments.slice(-10);
   return {
@@ -99,8 +144,17 @@ export async function startFakeGithubGraphql(repositories: FakeRepository[]): Pr
   const byName = new Map(repositories.map((r) => [`${r.owner}/${r.name}`.toLowerCase(), r]));
   const state = { requests: 0, points: 0, remaining: LIMIT };
 
+  const byIssueNode = new Map<string, FakeIssue>(repositories.flatMap((r) => r.issues.map((issue) => [`I_${issue.databaseId}`, issue] as [string, FakeIssue])));
+
   const answer = (query: string, variables: Record<string, unknown>) => {
     const data: Record<string, unknown> = {};
+    if (query.includes("query CrawlWholeIssues")) {
+      for (const m of query.matchAll(/\bi(\d+): node\(/g)) {
+        const issue = byIssueNode.get(String(variables[`i${m[1]}`]));
+        data[`i${m[1]}`] = issue ? toNode(issue) : null;
+      }
+      return data;
+    }
     const aliases = [...query.matchAll(/\br(\d+): (?:node|repository)\(/g)].map((m) => Number(m[1]));
     for (const i of aliases) {
       const repo = byNode.get(String(variables[`id${i}`])) ?? byName.get(`${variables[`owner${i}`]}/${variables[`name${i}`]}`.toLowerCase());
@@ -121,7 +175,7 @@ export async function startFakeGithubGraphql(repositories: FakeRepository[]): Pr
           issues: {
             totalCount: issues.length,
             pageInfo: { hasNextPage, endCursor: hasNextPage ? Buffer.from(String(offset + first)).toString("base64") : null },
-            nodes: page.map(toNode),
+            nodes: page.map((issue) => (typeof variables[`since${i}`] === "string" ? toChangedNode(issue, String(variables[`since${i}`])) : toNode(issue))),
           },
         };
       }

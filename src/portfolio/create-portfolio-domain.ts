@@ -1,6 +1,6 @@
 import type { Domain, DomainContext } from "../domain.js";
 import { getPreferences, type AuthMiddleware } from "../users/index.js";
-import { createEnrichJob, ENRICH_JOB } from "./enrich-contribution.js";
+import { createEnrichJob, ENRICH_JOB, type ContributionEnrichedListener } from "./enrich-contribution.js";
 import { createPortfolioRoutes } from "./portfolio-routes.js";
 import { createRateBudget } from "./rate-budget.js";
 import { createContributionListener } from "./record-contribution.js";
@@ -14,11 +14,16 @@ export interface PortfolioDeps {
 
 const DAY_MS = 24 * 3600_000;
 
+export interface PortfolioDomain extends Domain {
+  /** Register at composition time: called once a contribution is enriched (at least once; be idempotent). */
+  onContributionEnriched(listener: ContributionEnrichedListener): void;
+}
+
 /**
  * Merged contributions (webhook events, a daily search, manual adds), their enrichment, stats,
  * the public portfolio, README cards and exports.
  */
-export function createPortfolioDomain(context: DomainContext, deps: PortfolioDeps): Domain {
+export function createPortfolioDomain(context: DomainContext, deps: PortfolioDeps): PortfolioDomain {
   const { db, queue, github, now, config } = context;
   const log = context.log.child({ domain: "portfolio" });
   const knex = db.knex;
@@ -27,13 +32,15 @@ export function createPortfolioDomain(context: DomainContext, deps: PortfolioDep
   // One budget per process: GitHub counts 30 searches a minute per user token, so this is cautious.
   const budget = createRateBudget({ perWindow: 30, windowMs: 60_000 });
   const widget = createWidgetService({ knex, now, timeZoneOf });
+  const enrichedListeners: ContributionEnrichedListener[] = [];
   return {
     name: "portfolio",
     api: createPortfolioRoutes({ knex, queue, github, auth: deps.users.auth, getUserToken: deps.users.getUserToken, timeZoneOf, widget, now }),
     jobs: {
-      [ENRICH_JOB]: createEnrichJob({ knex, github, getUserToken: deps.users.getUserToken, log, now }),
+      [ENRICH_JOB]: createEnrichJob({ knex, github, getUserToken: deps.users.getUserToken, log, now, listeners: enrichedListeners }),
       ...createSearchJobs({ knex, queue, github, getUserToken: deps.users.getUserToken, budget, log, now }),
     } as Domain["jobs"],
     schedules: [{ id: "portfolio-search-all", job: SEARCH_ALL_JOB, everyMs: DAY_MS }],
+    onContributionEnriched: (listener) => void enrichedListeners.push(listener),
   };
 }

@@ -12,8 +12,21 @@ import { skillTagsFor } from "./skill-tags.js";
 
 export const ENRICH_JOB = "portfolio.enrich";
 
+/** A contribution whose size, languages and skills are now known. */
+export interface EnrichedContribution {
+  contributionId: number;
+  authorGithubId: number;
+  /** null until the author signs in (webhook detections do not know our users) */
+  userId: number | null;
+}
+
+/** Must be idempotent: a retried enrichment job calls listeners again. */
+export type ContributionEnrichedListener = (event: EnrichedContribution) => Promise<void>;
+
 export interface EnrichDeps {
   knex: Knex;
+  /** called in order after each enrichment is saved; a listener that throws fails the job, which retries */
+  listeners?: ContributionEnrichedListener[];
   github: GithubClients;
   getUserToken: (userId: number) => Promise<string>;
   log: Logger;
@@ -73,5 +86,7 @@ export function createEnrichJob(deps: EnrichDeps) {
       deps.now(),
     );
     await markFirstInRepo(deps.knex, contribution.authorGithubId, contribution.repositoryId);
+    const event = { contributionId: contribution.id, authorGithubId: contribution.authorGithubId, userId: contribution.userId };
+    for (const listener of deps.listeners ?? []) await listener(event);
   };
 }

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { assertAddOptions, assertQueueId } from "./assert-add-options.js";
 import { PermanentJobError, QueueUnavailableError } from "./errors.js";
 import { queueDefaults } from "./queue-defaults.js";
-import type { AddOptions, AddResult, BackoffOptions, JobHandler, Queue, QueueHealth, ScheduleOptions } from "./types.js";
+import type { AddOptions, AddResult, BackoffOptions, JobHandler, NewJob, Queue, QueueHealth, ScheduleOptions } from "./types.js";
 
 export interface BullQueueOptions {
   redisUrl: string;
@@ -50,6 +50,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
  * BullMQ driver: one queue for every job name, one worker (after `start`) that dispatches on the
  * job name. Scheduled jobs use BullMQ job schedulers, so any number of workers may register them.
  */
+/** Only defined keys: an explicit undefined would override the queue's default job options. */
+function toJobOptions(addOptions: AddOptions): JobsOptions {
+  const jobOptions: JobsOptions = {};
+  if (addOptions.jobId !== undefined) jobOptions.jobId = addOptions.jobId;
+  if (addOptions.delayMs) jobOptions.delay = addOptions.delayMs;
+  if (addOptions.attempts !== undefined) jobOptions.attempts = addOptions.attempts;
+  if (addOptions.backoff) jobOptions.backoff = toBullBackoff(addOptions.backoff);
+  return jobOptions;
+}
+
 export function createBullQueue(options: BullQueueOptions): Queue {
   const { redisUrl, log } = options;
   const prefix = options.prefix ?? "illuminate";
@@ -162,20 +172,25 @@ export function createBullQueue(options: BullQueueOptions): Queue {
     async add<T>(name: string, data: T, addOptions: AddOptions = {}): Promise<AddResult> {
       assertAddOptions(addOptions);
       await whenProducerReady();
-      // Only defined keys: an explicit undefined would override the queue's default job options.
-      const jobOptions: JobsOptions = {};
-      if (addOptions.jobId !== undefined) jobOptions.jobId = addOptions.jobId;
-      if (addOptions.delayMs) jobOptions.delay = addOptions.delayMs;
-      if (addOptions.attempts !== undefined) jobOptions.attempts = addOptions.attempts;
-      if (addOptions.backoff) jobOptions.backoff = toBullBackoff(addOptions.backoff);
       try {
-        const job = await queue.add(name, data, jobOptions);
+        const job = await queue.add(name, data, toJobOptions(addOptions));
         const id = job.id ?? "";
         if (addOptions.jobId === undefined) return { id, added: true };
         // BullMQ returns the existing job on a duplicate id without saying so; the stored
         // timestamp tells whose job it is (two adds in the same millisecond both say added).
         const storedTimestamp = await producer.hget(queue.toKey(id), "timestamp");
         return { id, added: storedTimestamp === null || Number(storedTimestamp) === job.timestamp };
+      } catch (err) {
+        throw toUnavailable(err);
+      }
+    },
+
+    async addMany(jobs: ReadonlyArray<NewJob>): Promise<void> {
+      for (const job of jobs) assertAddOptions(job.options ?? {});
+      if (jobs.length === 0) return;
+      await whenProducerReady();
+      try {
+        await queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: toJobOptions(job.options ?? {}) })));
       } catch (err) {
         throw toUnavailable(err);
       }

@@ -67,6 +67,23 @@ describe("the webhook inbox, over real HTTP with real signatures", () => {
     expect((seen[0]!.payload.issue as { number: number }).number).toBe((payload.issue as { number: number }).number);
   });
 
+  it("deliveries arriving at the same time, some of them repeats, are each stored and processed exactly once", async () => {
+    const seen: string[] = [];
+    const app = await start({
+      db,
+      queue: createTestQueue(silentLog),
+      deps: { webhookHandlers: (registry) => registry.on("issues.opened", async (delivery) => void seen.push(delivery.deliveryId)) },
+    });
+    const payload = webhookExample("issues", "opened");
+    const ids = Array.from({ length: 40 }, (_, i) => `concurrent-${i}`);
+    // Every id twice, all in flight together: the inbox stores them in shared statements.
+    const sent = await Promise.all([...ids, ...ids].map((deliveryId) => sendWebhook(app.baseUrl, "issues", payload, { deliveryId })));
+    expect(sent.every((s) => s.status === 200)).toBe(true);
+    await waitFor(async () => (await deliveries()).every((row) => row.status === "processed") && seen.length >= ids.length, 20_000, "all processed");
+    expect((await deliveries()).map((row) => row.delivery_id).sort()).toEqual([...ids].sort());
+    expect([...seen].sort()).toEqual([...ids].sort());
+  });
+
   it("a wrong or missing signature is rejected and stores nothing", async () => {
     const app = await start({ db, queue: createTestQueue(silentLog) });
     const payload = webhookExample("issues", "opened");

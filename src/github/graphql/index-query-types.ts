@@ -67,15 +67,27 @@ export interface GqlIssue {
   timelineItems?: { nodes: GqlTimelineItem[] };
 }
 
+/** What an incremental crawl page reads of a changed issue: its own fields and what happened since. */
+export type GqlChangedIssue = Omit<GqlIssue, "labels" | "assignees" | "comments" | "timelineItems"> & {
+  timelineItems: { pageInfo: { hasNextPage: boolean }; nodes: GqlChangeItem[] };
+};
+
+/** Timeline items of an issue, in order: what the index needs to replay labels, assignees and comments. */
+export type GqlChangeItem =
+  | ({ __typename: "IssueComment" } & GqlComment)
+  | { __typename: "LabeledEvent"; createdAt: string; label: { name: string } | null; actor: GqlActor | null }
+  | { __typename: "UnlabeledEvent"; createdAt: string; label: { name: string } | null }
+  | { __typename: "AssignedEvent" | "UnassignedEvent"; createdAt: string; assignee: { login?: string } | null };
+
 export interface GqlPageInfo {
   hasNextPage: boolean;
   endCursor: string | null;
 }
 
-export interface GqlIssueConnection {
+export interface GqlIssueConnection<T = GqlIssue> {
   totalCount: number;
   pageInfo: GqlPageInfo;
-  nodes: GqlIssue[];
+  nodes: T[];
 }
 
 export interface GqlPullRequest {

@@ -1,7 +1,8 @@
 import type { Knex } from "knex";
 import type { Logger } from "pino";
 import type { Queue } from "../../queue/types.js";
-import { claimDelivery, finishDelivery, getInboxStats, insertDelivery, listOverdueDeliveries, type InboxStats } from "./inbox-store.js";
+import { createGroupCommit } from "./group-commit.js";
+import { claimDelivery, finishDelivery, getInboxStats, insertDeliveries, listOverdueDeliveries, type InboxStats, type NewDelivery } from "./inbox-store.js";
 import type { WebhookRegistry } from "./webhook-registry.js";
 
 export const PROCESS_DELIVERY_JOB = "webhooks.process";
@@ -57,9 +58,29 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
       { jobId: jobIdFor(rowId), attempts: retry.attempts, backoff: { type: "exponential", delayMs: retry.backoffMs } },
     );
 
+  const newJob = (rowId: number) => ({
+    name: PROCESS_DELIVERY_JOB,
+    data: { deliveryRowId: rowId } satisfies ProcessDeliveryData,
+    options: { jobId: jobIdFor(rowId), attempts: retry.attempts, backoff: { type: "exponential" as const, delayMs: retry.backoffMs } },
+  });
+
+  // Deliveries arriving together share one INSERT and one enqueue round trip. Each caller is
+  // answered only after its row is committed, so an acknowledgement still means "stored".
+  const store = createGroupCommit<NewDelivery, number | null>(async (deliveries) => {
+    const rowIds = await insertDeliveries(knex, deliveries);
+    const fresh = rowIds.filter((id): id is number => id !== null);
+    try {
+      await queue.addMany(fresh.map(newJob));
+    } catch (error) {
+      // The deliveries are safely stored; the sweeper will enqueue them once the queue is back.
+      log.warn({ err: error, deliveries: fresh.length }, "webhooks stored but not enqueued");
+    }
+    return rowIds;
+  });
+
   return {
     async accept({ deliveryId, event, payload }) {
-      const rowId = await insertDelivery(knex, {
+      const rowId = await store({
         deliveryId,
         event,
         action: typeof payload.action === "string" ? payload.action : null,
@@ -67,18 +88,11 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
         repositoryId: numberOrNull((payload.repository as { id?: unknown } | undefined)?.id),
         payload,
       });
-      const deliveryLog = log.child({ deliveryId, event });
       if (rowId === null) {
-        deliveryLog.info("webhook repeat ignored");
+        log.info({ deliveryId, event }, "webhook repeat ignored");
         return false;
       }
-      try {
-        await enqueue(rowId);
-      } catch (error) {
-        // The delivery is safely stored; the sweeper will enqueue it once the queue is back.
-        deliveryLog.warn({ err: error }, "webhook stored but not enqueued");
-      }
-      deliveryLog.info("webhook accepted");
+      log.info({ deliveryId, event }, "webhook accepted");
       return true;
     },
 

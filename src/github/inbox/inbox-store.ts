@@ -23,24 +23,42 @@ const toDelivery = (row: DeliveryRow): StoredDelivery => ({
   receivedAt: row.received_at,
 });
 
-/** Stores a delivery unless its GitHub delivery id is already there. Returns the new row id, or null for a repeat. */
-export async function insertDelivery(
-  knex: Knex,
-  input: { deliveryId: string; event: string; action: string | null; installationId: number | null; repositoryId: number | null; payload: unknown },
-): Promise<number | null> {
-  const rows = await knex("webhook_deliveries")
-    .insert({
-      delivery_id: input.deliveryId,
-      event: input.event,
-      action: input.action,
-      installation_id: input.installationId,
-      repository_id: input.repositoryId,
-      payload: JSON.stringify(input.payload),
-    })
+export interface NewDelivery {
+  deliveryId: string;
+  event: string;
+  action: string | null;
+  installationId: number | null;
+  repositoryId: number | null;
+  payload: unknown;
+}
+
+/**
+ * Stores deliveries in one statement, skipping any whose GitHub delivery id is already there.
+ * Answers, per input and in order, the new row id, or null for a repeat (also for a second copy
+ * within the same call).
+ */
+export async function insertDeliveries(knex: Knex, inputs: NewDelivery[]): Promise<Array<number | null>> {
+  const firstOf = new Map<string, number>();
+  inputs.forEach((input, index) => {
+    if (!firstOf.has(input.deliveryId)) firstOf.set(input.deliveryId, index);
+  });
+  const unique = [...firstOf.values()].map((index) => inputs[index]!);
+  const rows: Array<{ id: number | string; delivery_id: string }> = await knex("webhook_deliveries")
+    .insert(
+      unique.map((input) => ({
+        delivery_id: input.deliveryId,
+        event: input.event,
+        action: input.action,
+        installation_id: input.installationId,
+        repository_id: input.repositoryId,
+        payload: JSON.stringify(input.payload),
+      })),
+    )
     .onConflict("delivery_id")
     .ignore()
-    .returning("id");
-  return rows.length > 0 ? Number(rows[0].id) : null;
+    .returning(["id", "delivery_id"]);
+  const idOf = new Map(rows.map((row) => [row.delivery_id, Number(row.id)]));
+  return inputs.map((input, index) => (firstOf.get(input.deliveryId) === index ? (idOf.get(input.deliveryId) ?? null) : null));
 }
 
 /**

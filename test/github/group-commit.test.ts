@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { createGroupCommit } from "../../src/github/inbox/group-commit.js";
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe("group commit", () => {
+  it("flushes a lone item at once, and items arriving during a flush together in the next one", async () => {
+    const batches: number[][] = [];
+    const submit = createGroupCommit(async (items: number[]) => {
+      batches.push(items);
+      await tick();
+      return items.map((n) => n * 10);
+    });
+    const first = submit(1);
+    expect(batches).toEqual([[1]]);
+    const rest = [2, 3, 4].map((n) => submit(n));
+    expect(await Promise.all([first, ...rest])).toEqual([10, 20, 30, 40]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    expect(await submit(5)).toBe(50);
+  });
+
+  it("caps a batch at maxBatch", async () => {
+    const sizes: number[] = [];
+    const submit = createGroupCommit(async (items: number[]) => {
+      sizes.push(items.length);
+      await tick();
+      return items;
+    }, { maxBatch: 3 });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => submit(i)));
+    expect(sizes).toEqual([1, 3, 3, 1]);
+  });
+
+  it("retries a failed batch item by item, so only the bad item fails, and keeps serving later ones", async () => {
+    const batches: string[][] = [];
+    const submit = createGroupCommit(async (items: string[]) => {
+      batches.push(items);
+      await tick();
+      if (items.includes("bad")) throw new Error("refused");
+      return items.map((s) => s.toUpperCase());
+    });
+    const first = submit("a");
+    const results = await Promise.allSettled([first, submit("b"), submit("bad"), submit("c")]);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value : (r.reason as Error).message))).toEqual(["A", "B", "refused", "C"]);
+    expect(batches).toEqual([["a"], ["b", "bad", "c"], ["b"], ["bad"], ["c"]]);
+    expect(await submit("d")).toBe("D");
+  });
+
+  it("rejects when flush answers the wrong number of results", async () => {
+    const submit = createGroupCommit(async () => [] as string[]);
+    await expect(submit("x")).rejects.toThrow(/0 results for 1 items/);
+  });
+});
