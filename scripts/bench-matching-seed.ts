@@ -19,6 +19,8 @@ export const WORDS = (
 ).split(" ");
 const LABELS = ["good first issue", "bug", "documentation", "enhancement", "help wanted", "tests", "refactor", "needs triage", "question", "performance"];
 
+const FEED_INDEX_SOURCES = ["issues", "issue_skills", "issue_features", "issue_signals"];
+
 const wordExpr = (skew: number) => `(array[${WORDS.map((w) => `'${w}'`).join(",")}])[1 + floor(power(random(), ${skew}) * ${WORDS.length})::int]`;
 
 export async function seedRepositories(knex: Knex, count: number): Promise<void> {
@@ -45,6 +47,8 @@ export async function seedRepositories(knex: Knex, count: number): Promise<void>
 /** Issues from..to (ids), with skills, features and competition signals, as the index and matching would store them. */
 export async function seedIssues(knex: Knex, from: number, to: number, repositories: number): Promise<void> {
   for (const index of ["ix_issues_search_vector", "ix_issues_title_trgm", "ix_issues_labels"]) await knex.raw(`drop index if exists ${index}`);
+  // The feed's tables are rebuilt once at the end rather than maintained statement by statement.
+  for (const table of FEED_INDEX_SOURCES) await knex.raw(`alter table ${table} disable trigger user`);
   await knex.raw(`
     insert into issues (id, repository_id, number, title, body, state, labels, assignees, comments_count, github_created_at, github_updated_at, created_at)
     select g, 1 + (cast(g as bigint) * 7919) % ${repositories}, g,
@@ -92,7 +96,11 @@ export async function seedIssues(knex: Knex, from: number, to: number, repositor
   await knex.raw(`
     insert into issue_signals (issue_id, kind, source_key, actor_login, comment_id)
     select g, 'claim', 'c' || g, 'claimer', g from generate_series(${from}, ${to}) g where g % 11 = 0`);
+  for (const table of FEED_INDEX_SOURCES) await knex.raw(`alter table ${table} enable trigger user`);
   await knex.raw(`analyze`);
+  await knex.raw(`select feed_index_rebuild()`);
+  await knex.raw(`select search_words_rebuild()`);
+  await knex.raw(`vacuum analyze`);
 }
 
 /** A throwaway database on the local server, migrated; only 127.0.0.1 or localhost are accepted. */

@@ -112,6 +112,7 @@ const schema = z
         .refine((u) => /^smtps?:/.test(u), "expected smtp:// or smtps://")
         .optional(),
     ),
+    EMAIL_FROM: optionalString,
     FEED_WEIGHTS: z.preprocess(blankToUndefined, feedWeights.optional()),
     ENV_FILE: z.string().min(1).default(".env"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -175,6 +176,8 @@ export interface Config {
   encryptionKeys: EncryptionKey[];
   sessionSecret: string;
   smtpUrl?: string;
+  /** the From of notification emails (EMAIL_FROM); defaults to notifications@ the public host */
+  emailFrom: string;
   /** bearer token for operator endpoints (tracking repositories, backfills); see docs/index-and-health.md */
   adminToken?: string;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -242,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     encryptionKeys: e.ENCRYPTION_KEYS ?? encryptionKeys.parse(DEV_ENCRYPTION_KEYS),
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     smtpUrl: e.SMTP_URL,
+    emailFrom: e.EMAIL_FROM ?? `Illuminate <notifications@${new URL(e.PUBLIC_URL ?? "http://localhost").hostname}>`,
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     feedWeights: e.FEED_WEIGHTS ?? DEFAULT_FEED_WEIGHTS,

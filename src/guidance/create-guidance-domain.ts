@@ -6,7 +6,7 @@ import { createGuidanceRoutes } from "./create-guidance-routes.js";
 import { createRateLimiters, DEFAULT_LIMITS, type GuidanceLimits } from "./create-rate-limiters.js";
 import { createRepositoryAccess } from "./create-repository-access.js";
 import { createDeepDiveService, type DeepDiveService } from "./deep-dive-service.js";
-import { createGenerateJob, GENERATE_JOB } from "./generate-deep-dive.js";
+import { createGenerateJob, GENERATE_JOB, type DeepDiveReadyListener } from "./generate-deep-dive.js";
 import type { ClaudeSettings } from "./generate-with-claude.js";
 import type { IssueSource } from "./issue-source.js";
 import { registerGuidanceWebhooks } from "./register-guidance-webhooks.js";
@@ -23,6 +23,8 @@ export interface GuidanceDomainOptions {
 
 export interface GuidanceDomain extends Domain {
   deepDives: DeepDiveService;
+  /** Register at composition time: told when a deep dive version is stored ready. */
+  onDeepDiveReady(listener: DeepDiveReadyListener): void;
 }
 
 /** Tight on purpose: five short sections fit in well under this. */
@@ -45,6 +47,7 @@ export function createGuidanceDomain(context: DomainContext, options: GuidanceDo
       }
     : null;
   const limiters = createRateLimiters(config.redisUrl, { ...DEFAULT_LIMITS, ...options.limits });
+  const readyListeners: DeepDiveReadyListener[] = [];
   const deepDives = createDeepDiveService({ knex, queue, issues: options.issues, webUrl: github.webUrl, generator: claude ? model : "offline" });
 
   return {
@@ -52,10 +55,11 @@ export function createGuidanceDomain(context: DomainContext, options: GuidanceDo
     api: createGuidanceRoutes({ knex, service: deepDives, issues: options.issues, access: createRepositoryAccess(github), limiters, auth: options.auth }),
     webhooks: (registry) => registerGuidanceWebhooks(registry, { knex, queue }),
     jobs: {
-      [GENERATE_JOB]: createGenerateJob({ knex, issues: options.issues, github, claude, publicUrl: config.publicUrl, log, now }),
+      [GENERATE_JOB]: createGenerateJob({ knex, onReady: readyListeners, issues: options.issues, github, claude, publicUrl: config.publicUrl, log, now }),
       [BOT_COMMENT_JOB]: createBotCommentJob({ knex, issues: options.issues, github, limiters, publicUrl: config.publicUrl, log }),
     },
     deepDives,
+    onDeepDiveReady: (listener) => void readyListeners.push(listener),
     close: () => limiters.close(),
   };
 }

@@ -21,8 +21,13 @@ export interface GenerateJobData {
   deepDiveId: number;
 }
 
+/** Told once a version is stored ready (at least once: a retried job may tell again). */
+export type DeepDiveReadyListener = (event: { deepDiveId: number; issueId: number }) => Promise<void>;
+
 export interface GeneratorDeps {
   knex: Knex;
+  /** called after a version is stored ready; a listener that throws is logged, never fails the job */
+  onReady?: DeepDiveReadyListener[];
   issues: IssueSource;
   github: GithubClients;
   /** null: offline mode, no API key */
@@ -95,11 +100,17 @@ export function createGenerateJob(deps: GeneratorDeps) {
       ...(fallbackReason ? { fallbackReason } : {}),
     });
     const names = { publicUrl: deps.publicUrl, webUrl: github.webUrl, fullName: issue.repository.fullName };
+    const tellReady = async () => {
+      for (const listener of deps.onReady ?? []) {
+        await listener({ deepDiveId: row.id, issueId: row.issueId }).catch((error: unknown) => jobLog.error({ err: error }, "deep dive ready listener failed"));
+      }
+    };
 
     if (!claude) {
       const done = finishSections(offline, context, offline, names);
       await saveReady(knex, row.id, { sections: done.sections, model: null, offline: true, meta: meta(done.removals), usage: NO_USAGE, costUsd: 0, error: null, now: now() });
       jobLog.info("offline deep dive stored");
+      await tellReady();
       return;
     }
 
@@ -113,6 +124,7 @@ export function createGenerateJob(deps: GeneratorDeps) {
       const usage = withCost(claude.model, budget.usage);
       await saveReady(knex, row.id, { sections: done.sections, model: claude.model, offline: false, meta: meta(done.removals), usage, costUsd: usage.costUsd, error: null, now: now() });
       jobLog.info({ calls: answer.calls, ...budget.usage, costUsd: usage.costUsd, removed: done.removals.length }, "deep dive stored");
+      await tellReady();
     } catch (error) {
       if (!(error instanceof ModelPermanentError)) throw error;
       const usage = withCost(claude.model, budget.usage);
@@ -129,6 +141,7 @@ export function createGenerateJob(deps: GeneratorDeps) {
         sections: done.sections, model: null, offline: true, meta: meta(done.removals, error.message), usage, costUsd: usage.costUsd, error: error.message, now: now(),
       });
       jobLog.warn({ err: error, code: error.code }, "model unavailable; offline deep dive stored");
+      await tellReady();
     }
   };
 }

@@ -51,6 +51,23 @@ export async function getUser(knex: Knex, id: number): Promise<User | null> {
   return row ? toUser(row) : null;
 }
 
+/** The user with this login (GitHub logins are case-insensitive), or null. */
+export async function getUserByLogin(knex: Knex, login: string): Promise<User | null> {
+  const row: UserRow | undefined = await knex("users").whereRaw("lower(login) = ?", [login.toLowerCase()]).whereNull("deleted_at").orderBy("updated_at", "desc").first();
+  return row ? toUser(row) : null;
+}
+
+/** Users who signed in (or signed up) within the last `days` days, by id. */
+export async function listActiveUserIds(knex: Knex, days: number): Promise<number[]> {
+  const since = knex.raw("now() - make_interval(days => ?)", [days]);
+  const rows: Array<{ id: number }> = await knex("users")
+    .whereNull("deleted_at")
+    .where((q) => q.where("last_seen_at", ">", since).orWhere("created_at", ">", since))
+    .orderBy("id")
+    .select("id");
+  return rows.map((r) => Number(r.id));
+}
+
 export interface GithubProfile {
   id: number;
   login: string;

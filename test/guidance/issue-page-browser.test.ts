@@ -1,37 +1,25 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { promisify } from "node:util";
-import { fileURLToPath } from "node:url";
-import { createServer } from "node:http";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/types.js";
 import { createIlluminate, type Illuminate } from "../../src/create-illuminate.js";
-import { CHROMIUM_PATH, collectPageErrors, launchBrowser, openPage } from "../helpers/browser.js";
+import { buildDashboard, CHROMIUM_PATH, collectPageErrors, freePort, launchBrowser, openPage } from "../helpers/browser.js";
 import { silentLog, TestOctokit, testConfig } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
 import { createTestQueue } from "../helpers/test-queue.js";
 import { loadRepoFixture } from "./fixtures.js";
 import { nockInstallationToken, nockRepositoryReads, seedIssue, signIn } from "./harness.js";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const hasChromium = existsSync(CHROMIUM_PATH);
 let browser: Browser;
 let db: Db;
 let illuminate: Illuminate | undefined;
 let baseUrl: string;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  await promisify(execFile)(process.execPath, [`${root}scripts/build-web.mjs`, "--if-missing"], { cwd: root });
+  await buildDashboard();
   browser = await launchBrowser();
 }, 300_000);
 

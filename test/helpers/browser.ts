@@ -1,6 +1,9 @@
+import { execFile } from "node:child_process";
 import { mkdir } from "node:fs/promises";
+import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 import { onTestFailed, onTestFinished } from "vitest";
 
@@ -21,6 +24,22 @@ export const CHROMIUM_ARGS = [
 
 /** Where failure screenshots go; CI uploads this folder when a job fails. */
 export const TEST_RESULTS_DIR = fileURLToPath(new URL("../../test-results", import.meta.url));
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Builds the dashboard once if no build is there (a clean checkout's install builds it anyway). */
+export async function buildDashboard(): Promise<void> {
+  await promisify(execFile)(process.execPath, [path.join(ROOT, "scripts/build-web.mjs"), "--if-missing"], { cwd: ROOT });
+}
+
+/** A port nothing listens on right now, for a server whose address must be known before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });

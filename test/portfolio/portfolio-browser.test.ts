@@ -1,29 +1,18 @@
-import { execFile } from "node:child_process";
 import { mkdir } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
-import { promisify } from "node:util";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIlluminate, type Illuminate } from "../../src/create-illuminate.js";
 import type { Db } from "../../src/db/types.js";
 import type { Queue } from "../../src/queue/types.js";
-import { collectPageErrors, launchBrowser, openPage, TEST_RESULTS_DIR } from "../helpers/browser.js";
+import { buildDashboard, collectPageErrors, freePort, launchBrowser, openPage, TEST_RESULTS_DIR } from "../helpers/browser.js";
 import { silentLog, testConfig, TestOctokit } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
 import { createTestQueue } from "../helpers/test-queue.js";
 import { parseStrictXml } from "./strict-xml.js";
 import { seedContribution } from "./portfolio-test-kit.js";
 
-const root = path.resolve(import.meta.dirname, "../..");
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let illuminate: Illuminate;
 let db: Db;
@@ -32,7 +21,7 @@ let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
-  await promisify(execFile)(process.execPath, [path.join(root, "scripts/build-web.mjs"), "--if-missing"], { cwd: root });
+  await buildDashboard();
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   process.env.ORIGIN = baseUrl;
@@ -58,6 +47,10 @@ beforeAll(async () => {
     });
   }
   await seedContribution(db.knex, owner, { mergedAt: new Date(now - 86_400_000), repoFullName: "corp/secret", title: "Private work", isPrivate: true });
+  await db.knex("reflections").insert([
+    { user_id: owner.userId, learned: "Svelte's <script> blocks & runes", is_public: true },
+    { user_id: owner.userId, learned: "Only for me", is_public: false },
+  ]);
 }, 180_000);
 
 afterAll(async () => {
@@ -80,6 +73,8 @@ describe("the public portfolio page and the widget builder, in a real browser", 
     expect(await page.locator(".months rect").count()).toBe(12);
     expect(await page.locator('a[href="https://github.com/sveltejs/svelte/pull/1"], .contributions a').first().getAttribute("href")).toMatch(/^https:\/\/github\.com\//);
     expect(await page.content()).not.toContain("Private work");
+    expect(await page.locator(".reflections dd").allTextContents()).toEqual(["Svelte's <script> blocks & runes"]);
+    expect(await page.locator(".reflections script").count()).toBe(0);
     expect(await page.locator('meta[property="og:title"]').getAttribute("content")).toBe("Ada <b>Dev</b>'s open-source portfolio");
     expect(await page.locator('meta[property="og:image"]').getAttribute("content")).toBe(`${baseUrl}/api/portfolio/ada-dev/widget?layout=stats`);
     await mkdir(TEST_RESULTS_DIR, { recursive: true });

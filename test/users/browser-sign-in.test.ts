@@ -1,27 +1,15 @@
-import { execFile } from "node:child_process";
-import { createServer } from "node:net";
-import path from "node:path";
-import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIlluminate, type Illuminate } from "../../src/create-illuminate.js";
 import type { Db } from "../../src/db/types.js";
 import type { Queue } from "../../src/queue/types.js";
-import { collectPageErrors, launchBrowser, screenshotOnFailure } from "../helpers/browser.js";
+import { buildDashboard, collectPageErrors, freePort, launchBrowser, screenshotOnFailure } from "../helpers/browser.js";
 import { silentLog, testConfig, TestOctokit } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
 import { createTestQueue } from "../helpers/test-queue.js";
 import { startFakeGithub, type FakeGithub } from "./fake-github-server.js";
 
-const root = path.resolve(import.meta.dirname, "../..");
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let github: FakeGithub;
 let illuminate: Illuminate;
@@ -31,7 +19,7 @@ let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
-  await promisify(execFile)(process.execPath, [path.join(root, "scripts/build-web.mjs"), "--if-missing"], { cwd: root });
+  await buildDashboard();
   github = await startFakeGithub({ clientId: "Iv1.testclient", clientSecret: "test-client-secret", login: "mona" });
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;

@@ -20,118 +20,140 @@ export interface FeedPosition {
   id: number;
 }
 
-export const PER_SKILL_CANDIDATES = 800;
-export const FALLBACK_CANDIDATES = 1_000;
+/** Per skill the user knows or wants to learn: the issues with the best prior, and the newest. */
+export const PER_SKILL_BY_PRIOR = 60;
+export const PER_SKILL_RECENT = 25;
+/** With a language filter only that skill's lists are walked, so they go deeper. */
+export const LANGUAGE_BY_PRIOR = 200;
+export const LANGUAGE_RECENT = 60;
+/** Whatever the skills: the best-prior and the most recently active showable issues. */
+export const FALLBACK_BY_PRIOR = 50;
+export const FALLBACK_RECENT = 50;
+/** A repository filter ranks that repository's showable issues, best prior first, up to this many. */
+export const REPOSITORY_CANDIDATES = 2_000;
 export const PER_REPOSITORY_PER_TIER = 3;
 
-/** Conditions every shown issue meets; `i` issues, `r` repositories, `ft` issue_features, `h` health. */
+/**
+ * Conditions every shown issue meets beyond being in feed_index; `fi` is the feed_index row.
+ * Availability, readiness and the repository's state are what feed_index already guarantees.
+ */
 function filterSql(filters: Filters): string {
   const parts: string[] = [];
-  if (filters.language) parts.push(`exists (select 1 from issue_skills fl where fl.issue_id = i.id and fl.skill = :language)`);
-  if (filters.label) parts.push(`exists (select 1 from unnest(i.labels) as l(name) where lower(l.name) = lower(:label))`);
-  if (filters.kind) parts.push(`ft.work_kind = :kind`);
-  if (filters.repo) parts.push(`lower(r.full_name) = :repo`);
-  if (filters.minHealth !== undefined) parts.push(`coalesce(h.score, 0.5) >= :minHealth`);
-  if (filters.updatedSince) parts.push(`i.github_updated_at >= cast(:updatedSince as timestamptz)`);
-  return parts.map((p) => `and ${p}`).join("\n      ");
-}
-
-/** Cheap filters that narrow the fallback candidates (the newest open issues) before the limit. */
-function fallbackFilterSql(filters: Filters): string {
-  const parts: string[] = [];
-  if (filters.repo) parts.push(`i.repository_id in (select id from repositories where lower(full_name) = :repo)`);
-  if (filters.label) parts.push(`i.labels && array[cast(:label as text)]`);
-  if (filters.updatedSince) parts.push(`i.github_updated_at >= cast(:updatedSince as timestamptz)`);
+  if (filters.language) parts.push(`cast(:language as text) = any(fi.all_skills)`);
+  if (filters.label) parts.push(`exists (select 1 from unnest(fi.labels) as l(name) where lower(l.name) = lower(:label))`);
+  if (filters.kind) parts.push(`fi.work_kind = :kind`);
+  if (filters.repo) parts.push(`fi.repository_id in (select rf.id from repositories rf where lower(rf.full_name) = :repo)`);
+  if (filters.minHealth !== undefined) parts.push(`fi.health >= :minHealth`);
+  if (filters.updatedSince) parts.push(`fi.github_updated_at >= cast(:updatedSince as timestamptz)`);
   return parts.map((p) => `and ${p}`).join(" ");
 }
 
-/**
- * The whole feed as one statement: a bounded candidate set (per skill, the newest issues that ask
- * for it, plus the most recently active open issues), availability and readiness checks, the five
- * components and the feedback adjustment, a diversity tier per repository, and a keyset page.
- * Everything is computed as of `asOf` so later pages rank exactly like the first one.
- */
-export function feedSql(filters: Filters, hasPosition: boolean, single = false): string {
-  const candidates = single
-    ? `select cast(:onlyIssue as bigint) as issue_id`
-    : `select distinct u.issue_id from (
+/** The same filters inside a walk of feed_skill_rank (`sr`), so a filtered page still finds K candidates. */
+function rankFilterSql(filters: Filters): string {
+  const parts: string[] = [];
+  if (filters.kind) parts.push(`sr.work_kind = :kind`);
+  if (filters.minHealth !== undefined) parts.push(`sr.health >= :minHealth`);
+  if (filters.updatedSince) parts.push(`sr.github_updated_at >= cast(:updatedSince as timestamptz)`);
+  if (filters.label) {
+    parts.push(`exists (select 1 from feed_index fl, unnest(fl.labels) as l(name) where fl.issue_id = sr.issue_id and lower(l.name) = lower(:label))`);
+  }
+  return parts.map((p) => `and ${p}`).join(" ");
+}
+
+function skillWalks(filters: Filters, byPrior: number, recent: number): string {
+  const walk = (order: string, limit: number) => `
     select c.issue_id from jsonb_array_elements_text(cast(:candidateSkills as jsonb)) as k(skill)
     cross join lateral (
-      select s.issue_id from issue_skills s
-      where s.skill = k.skill and s.created_at <= cast(:asOf as timestamptz)
-      order by s.issue_id desc limit ${PER_SKILL_CANDIDATES}
-    ) c
-    union all
-    select x.id from (
-      select i.id from issues i
-      where i.state = 'open' and i.created_at <= cast(:asOf as timestamptz) ${fallbackFilterSql(filters)}
-      order by i.github_updated_at desc limit ${FALLBACK_CANDIDATES}
-    ) x
+      select sr.issue_id from feed_skill_rank sr
+      where sr.skill = k.skill and sr.created_at <= cast(:asOf as timestamptz) ${rankFilterSql(filters)}
+      order by ${order} limit ${limit}
+    ) c`;
+  return `${walk("sr.prior desc, sr.issue_id desc", byPrior)}
+    union all ${walk("sr.github_updated_at desc, sr.issue_id desc", recent)}`;
+}
+
+function fallbackWalks(filters: Filters): string {
+  const walk = (order: string, limit: number) => `
+    select x.issue_id from (
+      select fi.issue_id from feed_index fi where fi.created_at <= cast(:asOf as timestamptz) ${filterSql(filters)}
+      order by ${order} limit ${limit}
+    ) x`;
+  return `${walk("fi.static_prior desc, fi.issue_id desc", FALLBACK_BY_PRIOR)}
+    union all ${walk("fi.github_updated_at desc, fi.issue_id desc", FALLBACK_RECENT)}`;
+}
+
+/** A bounded candidate set drawn from indexes on feed_index and feed_skill_rank (see docs/matching.md). */
+function candidatesSql(filters: Filters, single: boolean): string {
+  if (single) return `select cast(:onlyIssue as bigint) as issue_id`;
+  if (filters.repo) {
+    return `select fi.issue_id from feed_index fi
+    where fi.repository_id in (select rf.id from repositories rf where lower(rf.full_name) = :repo)
+      and fi.created_at <= cast(:asOf as timestamptz) ${filterSql(filters)}
+    order by fi.static_prior desc limit ${REPOSITORY_CANDIDATES}`;
+  }
+  // Every item of a language-filtered feed has that skill, so its lists alone hold the candidates.
+  const walks = filters.language
+    ? skillWalks(filters, LANGUAGE_BY_PRIOR, LANGUAGE_RECENT)
+    : `${skillWalks(filters, PER_SKILL_BY_PRIOR, PER_SKILL_RECENT)}
+    union all ${fallbackWalks(filters)}`;
+  return `select distinct u.issue_id from (${walks}
   ) u`;
+}
+
+/**
+ * The whole feed as one statement over feed_index (showable issues only, maintained by triggers):
+ * a bounded candidate set, the five components and the feedback adjustment computed from the
+ * candidate's own row, a diversity tier per repository, a keyset page, and only then the display
+ * columns for the rows of the page. Everything is computed as of `asOf` so later pages rank
+ * exactly like the first one.
+ */
+export function feedSql(filters: Filters, hasPosition: boolean, single = false): string {
   return `
-with us as materialized (
-  select skill, level from jsonb_to_recordset(cast(:userSkills as jsonb)) as t(skill text, level float8)
-), goals as materialized (
-  select distinct jsonb_array_elements_text(cast(:goals as jsonb)) as skill
-), excluded_languages as materialized (
-  select distinct jsonb_array_elements_text(cast(:excludeLanguages as jsonb)) as skill
+with p as materialized (
+  select cast(:userLevels as jsonb) as levels, cast(:goalSet as jsonb) as goals,
+    array(select jsonb_array_elements_text(cast(:excludeLanguages as jsonb))) as excluded,
+    array(select jsonb_array_elements_text(cast(:workKinds as jsonb))) as work_kinds
 ), fb as materialized (
   select f.issue_id, f.value, fi.repository_id, ff.work_kind
   from feedback f join issues fi on fi.id = f.issue_id left join issue_features ff on ff.issue_id = f.issue_id
   where f.user_id = :userId
 ), cand_ids as materialized (
-  ${candidates}
-), cand as materialized (
-  select c.issue_id,
-    sum(s.weight) filter (where s.kind <> 'work_kind') as tech_weight,
-    sum(s.weight * us.level) filter (where s.kind <> 'work_kind') as known,
-    sum(s.weight) filter (where s.kind <> 'work_kind' and g.skill is not null) as goal,
-    array_agg(s.skill order by s.weight * us.level desc) filter (where s.kind <> 'work_kind' and us.level >= 0.3) as known_skills,
-    array_agg(s.skill order by s.weight desc) filter (where s.kind <> 'work_kind' and g.skill is not null) as goal_skills,
-    bool_or(s.kind in ('language', 'framework') and s.weight >= 0.5 and x.skill is not null) as excluded
-  from cand_ids c
-  left join issue_skills s on s.issue_id = c.issue_id
-  left join us on us.skill = s.skill
-  left join goals g on g.skill = s.skill
-  left join excluded_languages x on x.skill = s.skill
-  group by c.issue_id
+  ${candidatesSql(filters, single)}
 ), scored as (
-  select i.id, i.repository_id, r.full_name, r.tracked_via, r.installation_id, i.number, i.title, i.labels, i.comments_count,
-    i.github_updated_at, i.updated_at as indexed_at, ft.difficulty, ft.smallness, ft.work_kind,
-    coalesce(h.score, 0.5) as health, h.components as health_components,
-    coalesce(c.known_skills, '{}') as known_skills, coalesce(c.goal_skills, '{}') as goal_skills,
+  select fi.issue_id as id, fi.repository_id, fi.labels, fi.comments_count, fi.github_updated_at, fi.smallness, fi.work_kind,
+    fi.health, coalesce(m.known_skills, '{}') as known_skills, coalesce(m.goal_skills, '{}') as goal_skills,
     fbs.repo_net, fbs.kind_net,
-    least(1, greatest(0, 0.75 * coalesce(c.known / nullif(c.tech_weight, 0), 0) + 0.25 * (
+    least(1, greatest(0, 0.75 * coalesce(m.known / nullif(m.tech_weight, 0), 0) + 0.25 * (
       (1 - cast(:smallWeight as float8)) * (case when cast(:target as int) is null then 1
-        else 1 - 0.4 * abs((case ft.difficulty when 'beginner' then 0 when 'intermediate' then 1 else 2 end) - cast(:target as int)) end)
-      + cast(:smallWeight as float8) * ft.smallness))) as skill_match,
-    least(1, 0.8 * coalesce(c.goal / nullif(c.tech_weight, 0), 0)
-      + 0.2 * (case when ft.work_kind in (select jsonb_array_elements_text(cast(:workKinds as jsonb))) then 1 else 0 end)) as growth_match,
-    exp(-greatest(0, extract(epoch from (cast(:asOf as timestamptz) - least(i.github_updated_at, cast(:asOf as timestamptz))))) / 86400.0 / 30.0) as freshness,
-    1.0 / (1.0 + i.comments_count / 5.0) as low_competition,
+        else 1 - 0.4 * abs(fi.difficulty_rank - cast(:target as int)) end)
+      + cast(:smallWeight as float8) * fi.smallness))) as skill_match,
+    least(1, 0.8 * coalesce(m.goal / nullif(m.tech_weight, 0), 0)
+      + 0.2 * (case when fi.work_kind = any(p.work_kinds) then 1 else 0 end)) as growth_match,
+    exp(-greatest(0, extract(epoch from (cast(:asOf as timestamptz) - least(fi.github_updated_at, cast(:asOf as timestamptz))))) / 86400.0 / 30.0) as freshness,
+    1.0 / (1.0 + fi.comments_count / 5.0) as low_competition,
     greatest(-0.1, least(0.1, 0.04 * fbs.repo_net + 0.02 * fbs.kind_net)) as feedback
-  from cand c
-  -- Each lookup is a LATERAL with LIMIT 1 so it stays a primary-key probe per candidate: the
-  -- candidate count is only known at run time, and a misestimate must not turn these into scans.
-  cross join lateral (select * from issues i0 where i0.id = c.issue_id limit 1) i
-  cross join lateral (select * from repositories r0 where r0.id = i.repository_id limit 1) r
-  cross join lateral (select * from issue_features f0 where f0.issue_id = i.id limit 1) ft
-  left join lateral (
-    select hs.score, hs.components from repo_health_snapshots hs
-    where hs.repository_id = i.repository_id order by hs.computed_at desc limit 1
-  ) h on true
+  from cand_ids c
+  cross join p
+  -- A LATERAL with LIMIT 1 keeps this a primary-key probe per candidate whatever the estimate.
+  cross join lateral (select * from feed_index f0 where f0.issue_id = c.issue_id limit 1) fi
   cross join lateral (
-    select coalesce(sum(fb.value) filter (where fb.repository_id = i.repository_id), 0) as repo_net,
-      coalesce(sum(fb.value) filter (where fb.work_kind = ft.work_kind), 0) as kind_net
-    from fb where fb.issue_id <> i.id
+    select sum(s.weight) as tech_weight,
+      sum(s.weight * u.level) as known,
+      sum(s.weight) filter (where u.goal) as goal,
+      array_agg(s.skill order by s.weight * u.level desc) filter (where u.level >= 0.3) as known_skills,
+      array_agg(s.skill order by s.weight desc) filter (where u.goal) as goal_skills
+    from unnest(fi.skills, fi.weights) as s(skill, weight)
+    cross join lateral (select cast(p.levels ->> s.skill as float8) as level, p.goals ->> s.skill is not null as goal) u
+  ) m
+  cross join lateral (
+    select coalesce(sum(fb.value) filter (where fb.repository_id = fi.repository_id), 0) as repo_net,
+      coalesce(sum(fb.value) filter (where fb.work_kind = fi.work_kind), 0) as kind_net
+    from fb where fb.issue_id <> fi.issue_id
   ) fbs
-  where i.state = 'open' and i.deleted_at is null and not i.is_locked and i.created_at <= cast(:asOf as timestamptz)
-    and not r.is_archived and r.deleted_at is null and not r.is_private
-    and cardinality(i.assignees) = 0 and not ft.not_ready
-    and not exists (select 1 from issue_signals sg where sg.issue_id = i.id and sg.active and sg.kind <> 'release')
-    and not exists (select 1 from fb where fb.issue_id = i.id and fb.value < 0)
-    and not coalesce(c.excluded, false)
-      ${filterSql(filters)}
+  where fi.created_at <= cast(:asOf as timestamptz)
+    and not (fi.excludable && p.excluded)
+    and not exists (select 1 from fb where fb.issue_id = fi.issue_id and fb.value < 0)
+    ${filterSql(filters)}
 ), contributions as (
   select scored.*,
     round(cast(:wSkill * skill_match as numeric), 6) as c_skill,
@@ -148,19 +170,31 @@ with us as materialized (
   select totals.*,
     (row_number() over (partition by repository_id order by score desc, id desc) - 1) / ${PER_REPOSITORY_PER_TIER} as tier
   from totals
+), page as (
+  select * from ranked
+  ${hasPosition ? `where tier > :pTier or (tier = :pTier and (score < cast(:pScore as numeric) or (score = cast(:pScore as numeric) and id < :pId)))` : ""}
+  order by tier, score desc, id desc
+  limit :limitPlusOne
 )
-select * from ranked
-${hasPosition ? `where tier > :pTier or (tier = :pTier and (score < cast(:pScore as numeric) or (score = cast(:pScore as numeric) and id < :pId)))` : ""}
-order by tier, score desc, id desc
-limit :limitPlusOne`;
+select page.*, i.number, i.title, i.updated_at as indexed_at, r.full_name, r.tracked_via, r.installation_id,
+  ft.difficulty, h.components as health_components
+from page
+join issues i on i.id = page.id
+join repositories r on r.id = page.repository_id
+join issue_features ft on ft.issue_id = page.id
+left join lateral (
+  select hs.components from repo_health_snapshots hs
+  where hs.repository_id = page.repository_id order by hs.computed_at desc limit 1
+) h on true
+order by page.tier, page.score desc, page.id desc`;
 }
 
 export function feedBindings(profile: FeedProfile, weights: FeedWeights, filters: Filters, asOf: Date, limit: number, position?: FeedPosition, onlyIssue?: number) {
-  const candidateSkills = [...new Set([...profile.skills.map((s) => s.skill), ...profile.goals, ...(filters.language ? [filters.language] : [])])];
+  const candidateSkills = filters.language ? [filters.language] : [...new Set([...profile.skills.map((s) => s.skill), ...profile.goals])];
   return {
     userId: profile.userId,
-    userSkills: JSON.stringify(profile.skills),
-    goals: JSON.stringify(profile.goals),
+    userLevels: JSON.stringify(Object.fromEntries(profile.skills.map((s) => [s.skill, s.level]))),
+    goalSet: JSON.stringify(Object.fromEntries(profile.goals.map((g) => [g, true]))),
     workKinds: JSON.stringify(profile.workKinds),
     excludeLanguages: JSON.stringify(profile.excludeLanguages),
     candidateSkills: JSON.stringify(candidateSkills),

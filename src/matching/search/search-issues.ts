@@ -1,9 +1,9 @@
 import type { Knex } from "knex";
 import { z } from "zod";
 import { HttpError } from "../../http/http-error.js";
-import { filterShape, filtersOf } from "../feed-filters.js";
+import { filterShape, filtersOf, type Filters } from "../feed-filters.js";
 import type { SignedCursor } from "../signed-cursor.js";
-import { searchSql } from "./search-sql.js";
+import { correctionSql, exactCountSql, FUZZY_BELOW, searchSql } from "./search-sql.js";
 
 export const MAX_QUERY_LENGTH = 200;
 
@@ -40,6 +40,18 @@ interface Position extends Record<string, unknown> {
   id: number;
 }
 
+/**
+ * Typo tolerance is for queries full text barely answers: at least 3 characters and fewer than
+ * FUZZY_BELOW full-text matches as of `asOf`, so every page of one search decides the same way.
+ */
+export async function planSearch(knex: Knex, filters: Filters, q: string, asOf: Date): Promise<{ fuzzy: boolean; fixed: string | null }> {
+  if (q.length < 3) return { fuzzy: false, fixed: null };
+  const count = await knex.raw(exactCountSql(filters), { ...filters, q, asOf: asOf.toISOString() });
+  if (Number(count.rows[0].n) >= FUZZY_BELOW) return { fuzzy: false, fixed: null };
+  const correction = await knex.raw(correctionSql, { q });
+  return { fuzzy: true, fixed: (correction.rows[0]?.fixed as string | null) ?? null };
+}
+
 /** Full-text and typo-tolerant search over open issues; taken and not-ready ones are shown but marked. */
 export async function searchIssues(
   knex: Knex,
@@ -64,7 +76,8 @@ export async function searchIssues(
     limitPlusOne: query.limit + 1,
     ...(position ? { pRank: String(position.rank), pId: position.id } : {}),
   };
-  const result = await knex.raw(searchSql(filtersOf(rest), Boolean(position), q.length >= 3), bindings);
+  const plan = await planSearch(knex, filtersOf(rest), q, asOf);
+  const result = await knex.raw(searchSql(filtersOf(rest), Boolean(position), plan.fuzzy), { ...bindings, fixed: plan.fixed });
   const rows = result.rows as Array<Record<string, unknown>>;
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

@@ -1,5 +1,10 @@
 /** Shapes of the JSON API under /api/, as the dashboard reads them. */
 
+/** A JSON object (not null, not an array): the first check of every shape guard. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 export interface Health {
   status: "ok" | "degraded";
   version: string;

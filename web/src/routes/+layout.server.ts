@@ -1,6 +1,7 @@
 import { building } from "$app/environment";
 import type { ApiResult, Health } from "$lib/api-types";
 import { loadHealth } from "$lib/server/load-health";
+import { loadUnreadCount } from "$lib/notifications/load-unread-count";
 import { loadSession } from "$lib/server/session";
 import type { LayoutServerLoad } from "./$types";
 
@@ -12,5 +13,7 @@ const PRERENDERED: ApiResult<Health> = { ok: false, problem: { kind: "prerendere
 export const load: LayoutServerLoad = async (event) => {
   const { fetch } = event;
   // The signed-in user (null when signed out, and always on prerendered pages) for the user menu.
-  return { health: building ? PRERENDERED : await loadHealth(fetch), session: building ? null : await loadSession(event) };
+  const session = building ? null : await loadSession(event);
+  // The header's notifications badge.
+  return { health: building ? PRERENDERED : await loadHealth(fetch), session, unreadNotifications: await loadUnreadCount(event, session !== null) };
 };

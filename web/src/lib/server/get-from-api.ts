@@ -1,4 +1,4 @@
-import type { ApiErrorBody, ApiResult } from "$lib/api-types";
+import { isRecord, type ApiErrorBody, type ApiResult } from "$lib/api-types";
 
 /** Long enough for a cold embedded database, short enough that a stuck API cannot hang a page. */
 const API_TIMEOUT_MS = 5_000;
@@ -58,6 +58,4 @@ function isApiErrorBody(value: unknown): value is ApiErrorBody {
   return typeof value.error.code === "string" && typeof value.error.message === "string";
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isRecord };
