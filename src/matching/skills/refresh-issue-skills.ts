@@ -18,11 +18,16 @@ interface SourceRow {
  */
 export async function refreshIssueSkills(knex: Knex, issueIds: number[]): Promise<number> {
   if (issueIds.length === 0) return 0;
-  const rows: SourceRow[] = await knex("issues as i")
-    .join("repositories as r", "r.id", "i.repository_id")
-    .whereIn("i.id", issueIds)
-    .select("i.id", "i.title", "i.body", "i.labels", "i.updated_at", "r.languages", "r.topics");
+  let count = 0;
   await knex.transaction(async (trx) => {
+    // Two refreshes of one issue (a webhook's and a sweep's) must not interleave their delete and
+    // insert: the issue rows are locked, in id order, and read after the lock.
+    await trx("issues").whereIn("id", issueIds).orderBy("id").forUpdate().select("id");
+    const rows: SourceRow[] = await trx("issues as i")
+      .join("repositories as r", "r.id", "i.repository_id")
+      .whereIn("i.id", issueIds)
+      .select("i.id", "i.title", "i.body", "i.labels", "i.updated_at", "r.languages", "r.topics");
+    count = rows.length;
     for (const row of rows) {
       const facts = deriveIssueSkills({ title: row.title, body: row.body, labels: row.labels, repoLanguages: row.languages ?? {}, repoTopics: row.topics ?? [] });
       const id = Number(row.id);
@@ -44,7 +49,7 @@ export async function refreshIssueSkills(knex: Knex, issueIds: number[]): Promis
         .merge();
     }
   });
-  return rows.length;
+  return count;
 }
 
 /** Issues indexed or changed since their facts were derived (crawled ones arrive without a webhook). */
