@@ -108,20 +108,7 @@ function toChangedNode(issue: FakeIssue, since: string) {
 function toNode(issue: FakeIssue) {
   const last = issue.comments.slice(-10);
   return {
-    databaseId: issue.databaseId,
-    id: `I_${issue.databaseId}`,
-    number: issue.number,
-    title: issue.title,
-    body: "Something to do.",
-    state: issue.state,
-    stateReason: null,
-    locked: false,
-    createdAt: issue.createdAt,
-    updatedAt: issue.updatedAt,
-    closedAt: issue.state === "CLOSED" ? issue.updatedAt : null,
-    authorAssociation: "NONE",
-    author: { login: "reporter", __typename: "User" },
-    milestone: null,
+    ...fields(issue),
     labels: { nodes: issue.labels.map((name) => ({ name })) },
     assignees: { nodes: issue.assignees.map((login) => ({ login })) },
     comments: {

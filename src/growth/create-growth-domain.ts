@@ -1,5 +1,6 @@
 import { Router } from "express";
 import type { Domain, DomainContext } from "../domain.js";
+import { githubLoginParam } from "../github/github-login.js";
 import { HttpError } from "../http/http-error.js";
 import type { MatchingService } from "../matching/matching-service.js";
 import type { EnrichedContribution } from "../portfolio/enrich-contribution.js";
@@ -42,10 +43,7 @@ export function createGrowthDomain(context: DomainContext, deps: GrowthDeps): Gr
   api.use(createGrowthRoutes({ ...engine, auth: deps.users.auth }));
   // Public, like the portfolio it belongs on: only for a public portfolio, only public reflections.
   api.get("/growth/u/:username/reflections", async (req, res) => {
-    const username = String(req.params.username);
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(username)) {
-      throw new HttpError(400, "invalid_username", "Not a GitHub username: letters, digits and single hyphens, up to 39 characters");
-    }
+    const username = githubLoginParam(req.params.username);
     const owner = await deps.portfolio.publicOwnerByLogin(username);
     if (!owner) throw new HttpError(404, "portfolio_not_found", `No public portfolio for ${username}`);
     res.setHeader("Cache-Control", "public, max-age=300");

@@ -1,6 +1,7 @@
 import type { Response } from "express";
 import type { Knex } from "knex";
 import { toContribution, type Contribution, type ContributionRow } from "./contribution-store.js";
+import { contributionJson } from "./contribution-json.js";
 import type { PortfolioOwner } from "./portfolio-owners.js";
 
 const PAGE = 500;
@@ -47,25 +48,11 @@ const csvRow = (c: Contribution) =>
     .map(csvField)
     .join(",") + "\r\n";
 
-const jsonRow = (c: Contribution) =>
-  JSON.stringify({
-    mergedAt: c.mergedAt.toISOString(),
-    repository: c.repoFullName,
-    number: c.prNumber,
-    title: c.title,
-    url: c.url,
-    additions: c.additions,
-    deletions: c.deletions,
-    changedFiles: c.changedFiles,
-    languages: c.languages,
-    skillTags: c.skillTags,
-    source: c.source,
-    private: c.isPrivate,
-    firstInRepository: c.firstInRepo,
-    repositoryDescription: c.repoDescription,
-    repositoryStars: c.repoStars,
-    repositoryTopics: c.repoTopics,
-  });
+/** The API's fields, less the two that only mean something inside Illuminate (its id, enrichment state). */
+const jsonRow = (c: Contribution) => {
+  const { id: _id, enriched: _enriched, ...row } = contributionJson(c);
+  return JSON.stringify(row);
+};
 
 /** Keyset pages, oldest first, so memory stays flat however many contributions there are. */
 async function* pages(knex: Knex, owner: PortfolioOwner): AsyncGenerator<Contribution[]> {

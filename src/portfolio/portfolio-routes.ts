@@ -7,10 +7,12 @@ import type { Queue } from "../queue/types.js";
 import type { AuthMiddleware } from "../users/index.js";
 import { addManualContribution } from "./add-manual-contribution.js";
 import { computeStats } from "./compute-stats.js";
-import { getContribution, listContributions, type Contribution } from "./contribution-store.js";
+import { getContribution, listContributions } from "./contribution-store.js";
 import { streamExport } from "./export-contributions.js";
+import { githubLoginParam } from "../github/github-login.js";
+import { contributionJson } from "./contribution-json.js";
 import { findOwnerById, findOwnerByLogin, type PortfolioOwner } from "./portfolio-owners.js";
-import { GITHUB_LOGIN, type createWidgetService } from "./widget/widget-service.js";
+import type { createWidgetService } from "./widget/widget-service.js";
 
 export interface PortfolioRouteDeps {
   knex: Knex;
@@ -28,26 +30,6 @@ const listQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-const toJson = (c: Contribution) => ({
-  id: c.id,
-  repository: c.repoFullName,
-  number: c.prNumber,
-  title: c.title,
-  url: c.url,
-  mergedAt: c.mergedAt.toISOString(),
-  additions: c.additions,
-  deletions: c.deletions,
-  changedFiles: c.changedFiles,
-  languages: c.languages,
-  skillTags: c.skillTags,
-  source: c.source,
-  private: c.isPrivate,
-  firstInRepository: c.firstInRepo,
-  repositoryDescription: c.repoDescription,
-  repositoryStars: c.repoStars,
-  repositoryTopics: c.repoTopics,
-  enriched: c.enrichedAt !== null,
-});
 
 export function createPortfolioRoutes(deps: PortfolioRouteDeps): Router {
   const router = Router();
@@ -66,7 +48,7 @@ export function createPortfolioRoutes(deps: PortfolioRouteDeps): Router {
     return {
       user: { login: owner.login, name: owner.name, avatarUrl: owner.avatarUrl, bio: owner.bio, publicPortfolio: owner.publicPortfolio },
       stats,
-      contributions: all.slice(offset, offset + limit).map(toJson),
+      contributions: all.slice(offset, offset + limit).map(contributionJson),
       page: { limit, offset, total: all.length },
     };
   }
@@ -87,7 +69,7 @@ export function createPortfolioRoutes(deps: PortfolioRouteDeps): Router {
     const token = await deps.getUserToken(owner.userId);
     const result = await addManualContribution({ knex, queue: deps.queue, github: deps.github, token, owner, url });
     const stored = await getContribution(knex, result.id);
-    res.status(result.created ? 201 : 200).json({ created: result.created, contribution: stored ? toJson(stored) : null });
+    res.status(result.created ? 201 : 200).json({ created: result.created, contribution: stored ? contributionJson(stored) : null });
   });
 
   router.get("/portfolio/:username/widget", async (req, res) => {
@@ -106,8 +88,7 @@ export function createPortfolioRoutes(deps: PortfolioRouteDeps): Router {
   });
 
   router.get("/portfolio/:username", async (req, res) => {
-    const username = String(req.params.username);
-    if (!GITHUB_LOGIN.test(username)) throw new HttpError(400, "invalid_username", "Not a GitHub username: letters, digits and single hyphens, up to 39 characters");
+    const username = githubLoginParam(req.params.username);
     const owner = await findOwnerByLogin(knex, username);
     if (!owner || !owner.publicPortfolio) throw new HttpError(404, "portfolio_not_found", `No public portfolio for ${username}`);
     res.setHeader("Cache-Control", "public, max-age=300");

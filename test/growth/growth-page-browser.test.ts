@@ -3,11 +3,11 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIlluminate, type Illuminate } from "../../src/create-illuminate.js";
+import { type Illuminate } from "../../src/create-illuminate.js";
 import type { Db } from "../../src/db/types.js";
 import type { Queue } from "../../src/queue/types.js";
-import { buildDashboard, CHROMIUM_PATH, collectPageErrors, freePort, launchBrowser, openPage, TEST_RESULTS_DIR } from "../helpers/browser.js";
-import { silentLog, testConfig, TestOctokit, type TestApp } from "../helpers/test-app.js";
+import { buildDashboard, CHROMIUM_PATH, collectPageErrors, launchBrowser, openPage, startDashboardServer, TEST_RESULTS_DIR } from "../helpers/browser.js";
+import { silentLog, type TestApp } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
 import { createTestQueue } from "../helpers/test-queue.js";
 import { signIn } from "../guidance/harness.js";
@@ -31,14 +31,9 @@ let newcomer: { cookies: Cookies };
 beforeAll(async () => {
   if (!hasChromium) return;
   await buildDashboard();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  // The dashboard reads ORIGIN once, when it loads: form actions are refused from any other origin.
-  process.env.ORIGIN = baseUrl;
   db = await createTestDb();
   queue = createTestQueue(silentLog);
-  illuminate = await createIlluminate(testConfig({ PUBLIC_URL: baseUrl }), { log: silentLog, db, queue, Octokit: TestOctokit, now: () => clock.now });
-  await illuminate.listen(port, "127.0.0.1");
+  ({ illuminate, baseUrl } = await startDashboardServer({ db, queue, now: () => clock.now }));
   browser = await launchBrowser();
 
   const app = { illuminate } as Pick<TestApp, "illuminate">;

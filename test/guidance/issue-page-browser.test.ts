@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/types.js";
-import { createIlluminate, type Illuminate } from "../../src/create-illuminate.js";
-import { buildDashboard, CHROMIUM_PATH, collectPageErrors, freePort, launchBrowser, openPage } from "../helpers/browser.js";
-import { silentLog, TestOctokit, testConfig } from "../helpers/test-app.js";
+import { type Illuminate } from "../../src/create-illuminate.js";
+import { buildDashboard, CHROMIUM_PATH, collectPageErrors, launchBrowser, openPage, startDashboardServer } from "../helpers/browser.js";
+import { silentLog } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
 import { createTestQueue } from "../helpers/test-queue.js";
 import { loadRepoFixture } from "./fixtures.js";
@@ -42,13 +42,7 @@ describe.runIf(hasChromium)("the issue page in a browser", () => {
     const seeded = await seedIssue(db, { body: "Colours are missing on Windows terminals." });
     nockInstallationToken(seeded.installationId);
     nockRepositoryReads(seeded, loadRepoFixture("node"));
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    // The dashboard reads ORIGIN once, when it loads: it must be the address the browser uses, or
-    // SvelteKit refuses the report form as a cross-site POST.
-    process.env.ORIGIN = baseUrl;
-    illuminate = await createIlluminate(testConfig({ PUBLIC_URL: baseUrl }), { log: silentLog, db, queue: createTestQueue(silentLog), Octokit: TestOctokit });
-    await illuminate.listen(port, "127.0.0.1");
+    ({ illuminate, baseUrl } = await startDashboardServer({ db, queue: createTestQueue(silentLog) }));
     const reader = await signIn({ illuminate }, db);
     const page = await openPage(browser, "issue-page");
     const errors = collectPageErrors(page);

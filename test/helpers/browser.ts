@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 import { onTestFailed, onTestFinished } from "vitest";
+import { createIlluminate, type Illuminate, type IlluminateDeps } from "../../src/create-illuminate.js";
+import { silentLog, testConfig, TestOctokit } from "./test-app.js";
 
 /** Debian's Chromium: playwright-core never downloads a browser here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -39,6 +41,22 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * Illuminate serving the built dashboard on a free port, with PUBLIC_URL and ORIGIN set to it: the
+ * dashboard reads ORIGIN once, when it loads, and SvelteKit refuses form posts from any other origin.
+ */
+export async function startDashboardServer(
+  deps: Pick<IlluminateDeps, "db" | "queue"> & Partial<IlluminateDeps>,
+  env: Record<string, string> = {},
+): Promise<{ illuminate: Illuminate; baseUrl: string }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  process.env.ORIGIN = baseUrl;
+  const illuminate = await createIlluminate(testConfig({ ...env, PUBLIC_URL: baseUrl }), { log: silentLog, Octokit: TestOctokit, ...deps });
+  await illuminate.listen(port, "127.0.0.1");
+  return { illuminate, baseUrl };
 }
 
 export function launchBrowser(): Promise<Browser> {

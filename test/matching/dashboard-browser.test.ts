@@ -3,12 +3,12 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIlluminate, type Illuminate } from "../../src/create-illuminate.js";
+import { type Illuminate } from "../../src/create-illuminate.js";
 import type { Db } from "../../src/db/types.js";
 import type { Queue } from "../../src/queue/types.js";
 import { issueEvent } from "../fixtures/github/derived-payloads.js";
-import { buildDashboard, CHROMIUM_PATH, collectPageErrors, freePort, launchBrowser, openPage, TEST_RESULTS_DIR } from "../helpers/browser.js";
-import { silentLog, testConfig, TestOctokit, type TestApp } from "../helpers/test-app.js";
+import { buildDashboard, CHROMIUM_PATH, collectPageErrors, launchBrowser, openPage, startDashboardServer, TEST_RESULTS_DIR } from "../helpers/browser.js";
+import { silentLog, type TestApp } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
 import { createTestQueue } from "../helpers/test-queue.js";
 import { signIn } from "../guidance/harness.js";
@@ -49,14 +49,9 @@ function openedPayload(issue: IssueSeed, minute: number) {
 beforeAll(async () => {
   if (!hasChromium) return;
   await buildDashboard();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  // The dashboard reads ORIGIN once, when it loads; SvelteKit refuses form posts from any other origin.
-  process.env.ORIGIN = baseUrl;
   db = await createTestDb();
   queue = createTestQueue(silentLog);
-  illuminate = await createIlluminate(testConfig({ PUBLIC_URL: baseUrl }), { log: silentLog, db, queue, Octokit: TestOctokit, webhookRetry: { attempts: 1, backoffMs: 10 } });
-  await illuminate.listen(port, "127.0.0.1");
+  ({ illuminate, baseUrl } = await startDashboardServer({ db, queue, webhookRetry: { attempts: 1, backoffMs: 10 } }));
   app = { illuminate, baseUrl, close: () => illuminate.close() };
   browser = await launchBrowser();
   await seedInstallation(db);

@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIlluminate, type Illuminate } from "../../src/create-illuminate.js";
+import { type Illuminate } from "../../src/create-illuminate.js";
 import type { Db } from "../../src/db/types.js";
 import type { NotificationsDomain } from "../../src/notifications/create-notifications-domain.js";
-import { buildDashboard, CHROMIUM_PATH, collectPageErrors, freePort, launchBrowser, openPage } from "../helpers/browser.js";
-import { silentLog, TestOctokit, testConfig } from "../helpers/test-app.js";
+import { buildDashboard, CHROMIUM_PATH, collectPageErrors, launchBrowser, openPage, startDashboardServer } from "../helpers/browser.js";
+import { silentLog } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
 import { createTestQueue } from "../helpers/test-queue.js";
 import { signIn } from "../guidance/harness.js";
@@ -32,12 +32,7 @@ afterAll(async () => {
 
 describe.runIf(hasChromium)("notifications in the dashboard", () => {
   it("shows the unread badge in the header, lists notifications, marks them read and saves settings", async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    // SvelteKit checks form posts against ORIGIN, read once when the dashboard loads.
-    process.env.ORIGIN = baseUrl;
-    illuminate = await createIlluminate(testConfig({ PUBLIC_URL: baseUrl }), { log: silentLog, db, queue: createTestQueue(silentLog), Octokit: TestOctokit });
-    await illuminate.listen(port, "127.0.0.1");
+    ({ illuminate, baseUrl } = await startDashboardServer({ db, queue: createTestQueue(silentLog) }));
     const reader = await signIn({ illuminate }, db);
     const notifications = illuminate.domains.find((d) => d.name === "notifications") as NotificationsDomain;
     await notifications.notify(reader.userId, { kind: "contribution", title: "octo/repo#12 was merged and joined your portfolio", url: "/portfolio", dedupeKey: "b-1" });

@@ -2,11 +2,11 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIlluminate, type Illuminate } from "../../src/create-illuminate.js";
+import { type Illuminate } from "../../src/create-illuminate.js";
 import type { Db } from "../../src/db/types.js";
 import type { Queue } from "../../src/queue/types.js";
-import { buildDashboard, collectPageErrors, freePort, launchBrowser, openPage, TEST_RESULTS_DIR } from "../helpers/browser.js";
-import { silentLog, testConfig, TestOctokit } from "../helpers/test-app.js";
+import { buildDashboard, collectPageErrors, launchBrowser, openPage, startDashboardServer, TEST_RESULTS_DIR } from "../helpers/browser.js";
+import { silentLog } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
 import { createTestQueue } from "../helpers/test-queue.js";
 import { parseStrictXml } from "./strict-xml.js";
@@ -22,13 +22,9 @@ let baseUrl: string;
 
 beforeAll(async () => {
   await buildDashboard();
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  process.env.ORIGIN = baseUrl;
   db = await createTestDb();
   queue = createTestQueue(silentLog);
-  illuminate = await createIlluminate(testConfig({ PUBLIC_URL: baseUrl }), { log: silentLog, db, queue, Octokit: TestOctokit });
-  await illuminate.listen(port, "127.0.0.1");
+  ({ illuminate, baseUrl } = await startDashboardServer({ db, queue }));
   browser = await launchBrowser();
 
   const [user] = await db.knex("users").insert({ github_id: 9_900_001, login: "ada-dev", name: "Ada <b>Dev</b>", public_portfolio: true }).returning("id");

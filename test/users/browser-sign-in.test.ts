@@ -1,10 +1,10 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIlluminate, type Illuminate } from "../../src/create-illuminate.js";
+import { type Illuminate } from "../../src/create-illuminate.js";
 import type { Db } from "../../src/db/types.js";
 import type { Queue } from "../../src/queue/types.js";
-import { buildDashboard, collectPageErrors, freePort, launchBrowser, screenshotOnFailure } from "../helpers/browser.js";
-import { silentLog, testConfig, TestOctokit } from "../helpers/test-app.js";
+import { buildDashboard, collectPageErrors, launchBrowser, screenshotOnFailure, startDashboardServer } from "../helpers/browser.js";
+import { silentLog } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
 import { createTestQueue } from "../helpers/test-queue.js";
 import { startFakeGithub, type FakeGithub } from "./fake-github-server.js";
@@ -21,15 +21,9 @@ let baseUrl: string;
 beforeAll(async () => {
   await buildDashboard();
   github = await startFakeGithub({ clientId: "Iv1.testclient", clientSecret: "test-client-secret", login: "mona" });
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  // The dashboard's adapter reads ORIGIN once, when it loads; it must be the address the browser uses.
-  process.env.ORIGIN = baseUrl;
   db = await createTestDb();
   queue = createTestQueue(silentLog);
-  const config = testConfig({ PUBLIC_URL: baseUrl, GHE_HOST: github.host, GHE_PROTOCOL: "http" });
-  illuminate = await createIlluminate(config, { log: silentLog, db, queue, Octokit: TestOctokit });
-  await illuminate.listen(port, "127.0.0.1");
+  ({ illuminate, baseUrl } = await startDashboardServer({ db, queue }, { GHE_HOST: github.host, GHE_PROTOCOL: "http" }));
   browser = await launchBrowser();
 }, 120_000);
 

@@ -6,6 +6,7 @@ import { listContributions } from "../contribution-store.js";
 import { findOwnerByLogin } from "../portfolio-owners.js";
 import { renderErrorCard, renderWidget } from "./render-widget.js";
 import { parseWidgetOptions, THEMES, type WidgetOptions } from "./widget-themes.js";
+import { GITHUB_LOGIN } from "../../github/github-login.js";
 
 /** GitHub's image proxy honours these: fresh for 30 minutes, served stale for a day while it refetches. */
 export const WIDGET_CACHE = "public, max-age=1800, s-maxage=1800, stale-while-revalidate=86400";
@@ -18,8 +19,6 @@ export interface WidgetAnswer {
   etag: string;
   cacheControl: string;
 }
-
-export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 
 const MAX_CACHED = 5000;
 /**
