@@ -66,6 +66,68 @@ const feedWeights = z.string().transform((raw, ctx): FeedWeights => {
   return weights;
 });
 
+/** How many requests a key may make per window: `points` per `durationSeconds`. */
+export interface RateLimitRule {
+  points: number;
+  durationSeconds: number;
+}
+
+/**
+ * auth and public: per client IP on /auth/* and the public portfolio pages and widgets; api: per
+ * signed-in user on /api; generate and regenerate: deep dives a signed-in reader may set off.
+ */
+export const DEFAULT_RATE_LIMITS = {
+  auth: { points: 60, durationSeconds: 60 },
+  public: { points: 300, durationSeconds: 60 },
+  api: { points: 600, durationSeconds: 60 },
+  generate: { points: 20, durationSeconds: 3600 },
+  regenerate: { points: 5, durationSeconds: 3600 },
+} satisfies Record<string, RateLimitRule>;
+export type RateLimits = Record<keyof typeof DEFAULT_RATE_LIMITS, RateLimitRule>;
+
+/** `RATE_LIMITS=auth=20/60,api=1200/60` — points per seconds; unnamed limits keep their default. */
+const rateLimits = z.string().transform((raw, ctx): RateLimits => {
+  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS };
+  for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const match = /^([a-z]+)\s*=\s*(\d{1,9})\s*\/\s*(\d{1,7})$/.exec(part);
+    const name = match?.[1];
+    if (!match || !name || !Object.hasOwn(limits, name) || Number(match[2]) < 1 || Number(match[3]) < 1) {
+      ctx.addIssue({ code: "custom", message: `expected name=points/seconds with names ${Object.keys(limits).join(", ")}, got "${part}"` });
+      return z.NEVER;
+    }
+    limits[name as keyof RateLimits] = { points: Number(match[2]), durationSeconds: Number(match[3]) };
+  }
+  return limits;
+});
+
+/** `TRUST_PROXY=1`: how many proxies in front of us add X-Forwarded-For; `false` believes none. */
+const trustProxy = z.string().transform((raw, ctx): number | false => {
+  const value = raw.trim().toLowerCase();
+  if (value === "false" || value === "0") return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  ctx.addIssue({ code: "custom", message: `expected a number of proxy hops (1, 2, …) or false, got "${raw}"` });
+  return z.NEVER;
+});
+
+/** `CORS_ORIGINS=https://a.example,https://b.example` — origins only, no paths. */
+const corsOrigins = z.string().transform((raw, ctx): string[] => {
+  const origins: string[] = [];
+  for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+    let url: URL | null;
+    try {
+      url = new URL(part);
+    } catch {
+      url = null;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== part.replace(/\/$/, "")) {
+      ctx.addIssue({ code: "custom", message: `expected comma-separated origins such as https://illuminate.example, got "${part}"` });
+      return z.NEVER;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+});
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -100,6 +162,8 @@ const schema = z
         .optional(),
     ),
     ADMIN_TOKEN: z.preprocess(blankToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+    METRICS_TOKEN: z.preprocess(blankToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+    METRICS_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
     ANTHROPIC_API_KEY: optionalString,
     ANTHROPIC_MODEL: z.string().min(1).default("claude-sonnet-4-6"),
     ANTHROPIC_BASE_URL: optionalUrl,
@@ -114,6 +178,12 @@ const schema = z
     ),
     EMAIL_FROM: optionalString,
     FEED_WEIGHTS: z.preprocess(blankToUndefined, feedWeights.optional()),
+    SAMPLE_DATA: z.preprocess(blankToUndefined, z.enum(["auto", "off"]).default("auto")),
+    RATE_LIMITS: z.preprocess(blankToUndefined, rateLimits.optional()),
+    TRUST_PROXY: z.preprocess(blankToUndefined, trustProxy.optional()),
+    CORS_ORIGINS: z.preprocess(blankToUndefined, corsOrigins.optional()),
+    INBOX_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    INBOX_STALE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
     ENV_FILE: z.string().min(1).default(".env"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -180,9 +250,27 @@ export interface Config {
   emailFrom: string;
   /** bearer token for operator endpoints (tracking repositories, backfills); see docs/index-and-health.md */
   adminToken?: string;
+  /** `GET /metrics` on the main port takes this (or the admin token) as a bearer token */
+  metricsToken?: string;
+  /** serve /metrics on this port instead, without a token, and not on the main port */
+  metricsPort?: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** weights of the feed score's components, summing to 1 (FEED_WEIGHTS); see docs/matching.md */
   feedWeights: FeedWeights;
+  /** SAMPLE_DATA: "auto" loads sample data on a first development run without a GitHub App; "off" never does */
+  sampleData: "auto" | "off";
+  /** request quotas (RATE_LIMITS); see docs/security.md */
+  rateLimits: RateLimits;
+  /** proxy hops whose X-Forwarded-For is believed (TRUST_PROXY); false: the socket's address is the client */
+  trustProxy: number | false;
+  /** origins a browser may call the API from with credentials (CORS_ORIGINS); the public URL's by default */
+  corsOrigins: string[];
+  /**
+   * The webhook inbox's safety net (INBOX_SWEEP_SECONDS, INBOX_STALE_SECONDS): how often the sweeper
+   * runs and how long a delivery may wait unqueued; how long one may stay "processing" before its
+   * worker is presumed dead.
+   */
+  inbox: { sweepSeconds: number; staleSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -247,8 +335,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM ?? `Illuminate <notifications@${new URL(e.PUBLIC_URL ?? "http://localhost").hostname}>`,
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
     logLevel: e.LOG_LEVEL,
     feedWeights: e.FEED_WEIGHTS ?? DEFAULT_FEED_WEIGHTS,
+    sampleData: e.SAMPLE_DATA,
+    rateLimits: e.RATE_LIMITS ?? { ...DEFAULT_RATE_LIMITS },
+    trustProxy: e.TRUST_PROXY ?? false,
+    corsOrigins: e.CORS_ORIGINS ?? [new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).origin],
+    inbox: { sweepSeconds: e.INBOX_SWEEP_SECONDS, staleSeconds: e.INBOX_STALE_SECONDS },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import type { Express, RequestHandler } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { ProbotOctokit } from "probot";
 import packageJson from "../package.json" with { type: "json" };
@@ -8,6 +8,7 @@ import { createDb } from "./db/create-db.js";
 import { migrateLatest } from "./db/migrate.js";
 import type { Db } from "./db/types.js";
 import type { Domain, DomainContext } from "./domain.js";
+import { createAdminRoutes } from "./admin/create-admin-routes.js";
 import { createDomains } from "./domains.js";
 import { createGithubClients, type GithubClients } from "./github/create-github-clients.js";
 import { createInstallRoutes } from "./github/create-install-routes.js";
@@ -24,7 +25,12 @@ import { createSetupRoutes } from "./github/setup/create-setup-routes.js";
 import { createHealthOnlyApp, createHttpApp } from "./http/create-http-app.js";
 import { createHealthRoutes } from "./http/health-routes.js";
 import { loadWebHandler } from "./http/load-web-handler.js";
+import { createMetrics, metricsHandler, type Metrics } from "./http/metrics.js";
+import { createOpenApiRoutes } from "./http/openapi.js";
+import { cookieNames } from "./users/session/session-cookies.js";
+import { createHttpRateLimits, type HttpRateLimits } from "./http/rate-limits.js";
 import { createQueue } from "./queue/create-queue.js";
+import { createSampleData, type SampleData } from "./sample/create-sample-data.js";
 import type { JobHandler, Queue } from "./queue/types.js";
 
 export interface IlluminateDeps {
@@ -55,6 +61,10 @@ export interface Illuminate {
   registry: WebhookRegistry;
   github: GithubClients;
   domains: Domain[];
+  /** this instance's Prometheus registry and the hooks that feed it */
+  metrics: Metrics;
+  /** the first-run sample dataset: its status, its session route and its background load */
+  sample: SampleData;
   /** the HTTP app: everything for web/all, only /api/health for ROLE=worker */
   app: Express;
   listen(port?: number, host?: string): Promise<Server>;
@@ -69,6 +79,19 @@ async function loadDashboard(config: Config, log: Logger): Promise<RequestHandle
   return loadWebHandler(log);
 }
 
+/** GET /metrics on the main port, behind METRICS_TOKEN or ADMIN_TOKEN (open on a laptop without either). */
+function scrapeOnMainPort(config: Config, metrics: Metrics): RequestHandler {
+  return metricsHandler(metrics, { tokens: [config.metricsToken, config.adminToken], production: config.env === "production" });
+}
+
+/** METRICS_PORT: /metrics alone, no token; the port is reachable only where the operator exposes it. */
+function createMetricsApp(metrics: Metrics): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/metrics", metricsHandler(metrics, { tokens: [], production: false, open: true }));
+  return app;
+}
+
 /** The composition root: config and dependencies in, a runnable Illuminate out. */
 export async function createIlluminate(config: Config, deps: IlluminateDeps): Promise<Illuminate> {
   const { log } = deps;
@@ -81,8 +104,9 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
   await migrateLatest(db);
 
   const queue = deps.queue ?? createQueue({ redisUrl: config.redisUrl, log: log.child({ component: "queue" }) });
-  const github = createGithubClients({ config, log, Octokit: deps.Octokit });
-  const context: DomainContext = { config, db, queue, github, log, now: deps.now ?? (() => new Date()) };
+  const metrics = createMetrics({ queue });
+  const github = createGithubClients({ config, log, Octokit: deps.Octokit, onRateLimit: metrics.githubRateLimit });
+  const context: DomainContext = { config, db, queue, github, log, now: deps.now ?? (() => new Date()), metrics };
   const domains = await createDomains(context);
 
   const registry = createWebhookRegistry();
@@ -95,20 +119,25 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
     queue,
     registry,
     log: log.child({ component: "inbox" }),
-    sweepPendingAfterMs: deps.sweepPendingAfterMs,
+    sweepPendingAfterMs: deps.sweepPendingAfterMs ?? config.inbox.sweepSeconds * 1000,
+    staleProcessingAfterMs: config.inbox.staleSeconds * 1000,
     retry: deps.webhookRetry,
+    onOutcome: metrics.webhookDelivery,
   });
 
-  queue.register<ProcessDeliveryData>(PROCESS_DELIVERY_JOB, (job) =>
+  // Every handler is timed by job name for /metrics.
+  const register = <T>(name: string, handler: JobHandler<T>) => queue.register(name, metrics.timeJob(name, handler));
+  register<ProcessDeliveryData>(PROCESS_DELIVERY_JOB, (job) =>
     inbox.process(job.data.deliveryRowId, { attempt: job.attempt, maxAttempts: job.maxAttempts }),
   );
-  queue.register(SWEEP_DELIVERIES_JOB, async () => {
+  register(SWEEP_DELIVERIES_JOB, async () => {
     await inbox.sweep();
   });
   for (const domain of domains) {
-    for (const [name, handler] of Object.entries(domain.jobs ?? {})) queue.register(name, handler as JobHandler);
+    for (const [name, handler] of Object.entries(domain.jobs ?? {})) register(name, handler as JobHandler);
   }
 
+  const sample = createSampleData(config, { db, queue, inbox, log: log.child({ component: "sample" }), now: context.now });
   const health = createHealthRoutes({
     db,
     queue,
@@ -117,10 +146,27 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
     appConfigured: config.github.appConfigured,
     redisConfigured: Boolean(config.redisUrl),
     startedAt: new Date(),
+    isClosing: () => closing !== null,
+    sampleData: sample.status,
   });
 
+  const servers: Server[] = [];
+  let metricsServerStarted = false;
+  const listenOn = (handler: Express, port: number, host: string) =>
+    new Promise<Server>((resolve, reject) => {
+      const server = handler.listen(port, host, (error?: Error) => {
+        if (error) reject(error);
+        else resolve(server);
+      });
+      servers.push(server);
+    });
+  // Declared before the routes: readiness reads it, and turns 503 the moment close() begins.
+  let closing: Promise<void> | null = null;
+
   let app: Express;
+  let rateLimits: HttpRateLimits | null = null;
   if (runsWeb) {
+    rateLimits = createHttpRateLimits(config.redisUrl, config.rateLimits);
     const webhooks = github.probot ? await createWebhookMiddleware({ probot: github.probot, inbox }) : null;
     if (!webhooks) log.warn("GitHub App not configured: running in setup mode, open /setup to register it");
     const setup =
@@ -130,32 +176,42 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
     app = createHttpApp({
       log,
       production: config.env === "production",
+      trustProxy: config.trustProxy,
+      corsOrigins: config.corsOrigins,
+      rateLimits,
       webhooks,
-      api: [health, ...domains.flatMap((d) => (d.api ? [d.api] : []))],
+      metrics: { middleware: metrics.middleware, scrape: config.metricsPort ? undefined : scrapeOnMainPort(config, metrics) },
+      api: [
+        health,
+        createOpenApiRoutes({ version: packageJson.version, publicUrl: config.publicUrl, sessionCookie: cookieNames(config.publicUrl.startsWith("https:")).access }),
+        createAdminRoutes({ knex: db.knex, queue, inbox, adminToken: config.adminToken, production: config.env === "production" }),
+        ...domains.flatMap((d) => (d.api ? [d.api] : [])),
+      ],
       root: [
         ...setup,
         createInstallRoutes({ github, setupAvailable: setup.length > 0, log }),
+        sample.routes,
         ...domains.flatMap((d) => (d.root ? [d.root] : [])),
       ],
       web: deps.web ?? (await loadDashboard(config, log)),
     });
   } else {
     // A worker serves only its health check, so orchestrators can probe both roles the same way.
-    app = createHealthOnlyApp(log, health);
+    app = createHealthOnlyApp(log, health, { middleware: metrics.middleware, scrape: config.metricsPort ? undefined : scrapeOnMainPort(config, metrics) });
   }
 
   if (runsWorker) {
-    await queue.schedule(SWEEP_SCHEDULE_ID, SWEEP_DELIVERIES_JOB, { everyMs: 60_000 });
+    await queue.schedule(SWEEP_SCHEDULE_ID, SWEEP_DELIVERIES_JOB, { everyMs: config.inbox.sweepSeconds * 1000 });
     for (const domain of domains) {
       for (const schedule of domain.schedules ?? []) await queue.schedule(schedule.id, schedule.job, { everyMs: schedule.everyMs, data: schedule.data });
     }
     await queue.start();
     // Catch up at once with whatever the last process left behind.
     await inbox.sweep().catch((error: unknown) => log.warn({ err: error }, "startup sweep failed"));
+    // A first run without a GitHub App gets sample data, loaded in the background through the inbox.
+    await sample.autoload().catch((error: unknown) => log.warn({ err: error }, "sample data not started"));
   }
 
-  const servers: Server[] = [];
-  let closing: Promise<void> | null = null;
 
   return {
     config,
@@ -165,15 +221,15 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
     registry,
     github,
     domains,
+    sample,
     app,
-    listen(port = config.port, host = config.host) {
-      return new Promise((resolve, reject) => {
-        const server = app.listen(port, host, (error?: Error) => {
-          if (error) reject(error);
-          else resolve(server);
-        });
-        servers.push(server);
-      });
+    metrics,
+    async listen(port = config.port, host = config.host) {
+      if (config.metricsPort && !metricsServerStarted) {
+        metricsServerStarted = true;
+        await listenOn(createMetricsApp(metrics), config.metricsPort, host);
+      }
+      return listenOn(app, port, host);
     },
     close() {
       closing ??= (async () => {
@@ -186,8 +242,10 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
               }),
           ),
         );
+        await sample.close();
         await queue.close();
         for (const domain of domains) await domain.close?.();
+        await rateLimits?.close();
         if (!deps.db) await db.close();
       })();
       return closing;

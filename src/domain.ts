@@ -4,6 +4,7 @@ import type { Config } from "./config.js";
 import type { Db } from "./db/types.js";
 import type { GithubClients } from "./github/create-github-clients.js";
 import type { WebhookRegistry } from "./github/inbox/webhook-registry.js";
+import type { MetricsHooks } from "./http/metrics.js";
 import type { JobHandler, Queue } from "./queue/types.js";
 
 /** What every domain is built from. Passed in, never imported, so tests hand in real services. */
@@ -14,6 +15,8 @@ export interface DomainContext {
   github: GithubClients;
   log: Logger;
   now: () => Date;
+  /** counters the domains report into (model usage); absent in tests that do not look */
+  metrics?: MetricsHooks;
 }
 
 /**

@@ -17,7 +17,7 @@ import { createUsersDomain, getUserEmail, getUserIdByGithubId } from "./users/in
  */
 export async function createDomains(context: DomainContext): Promise<Domain[]> {
   const users = createUsersDomain(context);
-  const issues = await createIssuesDomain(context);
+  const issues = await createIssuesDomain(context, { auth: users.auth });
   const issueSource = createIssueSourceForGuidance(context.db.knex);
   const guidance = createGuidanceDomain(context, { issues: issueSource, auth: users.auth });
   const portfolio = createPortfolioDomain(context, { users, issues });

@@ -24,9 +24,27 @@ export class AppNotConfiguredError extends Error {
   }
 }
 
-export function createGithubClients(options: { config: Config; log: Logger; Octokit?: typeof ProbotOctokit }): GithubClients {
+type RateLimitListener = (resource: string, remaining: number) => void;
+
+/** Reads GitHub's rate-limit headers off every answer, errors included (a 403 for the limit carries them too). */
+function rateLimitPlugin(listener: RateLimitListener) {
+  const read = (headers: Record<string, unknown> | undefined) => {
+    const remaining = Number(headers?.["x-ratelimit-remaining"]);
+    if (headers?.["x-ratelimit-remaining"] !== undefined && Number.isFinite(remaining)) listener(String(headers["x-ratelimit-resource"] ?? "core"), remaining);
+  };
+  return (octokit: Pick<ProbotOctokit, "hook">) => {
+    octokit.hook.after("request", (response) => read(response.headers as Record<string, unknown>));
+    octokit.hook.error("request", (error) => {
+      read((error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
+      throw error;
+    });
+  };
+}
+
+export function createGithubClients(options: { config: Config; log: Logger; Octokit?: typeof ProbotOctokit; onRateLimit?: RateLimitListener }): GithubClients {
   const { config, log } = options;
-  const Octokit = options.Octokit ?? ProbotOctokit;
+  const BaseOctokit = options.Octokit ?? ProbotOctokit;
+  const Octokit = options.onRateLimit ? (BaseOctokit.plugin(rateLimitPlugin(options.onRateLimit) as Parameters<typeof BaseOctokit.plugin>[0]) as typeof ProbotOctokit) : BaseOctokit;
   const { appId, privateKey, webhookSecret, apiUrl, webUrl, crawlerToken } = config.github;
   const probot =
     appId && privateKey

@@ -1,6 +1,9 @@
 import { Router } from "express";
 import type { Domain, DomainContext } from "../domain.js";
 import { githubLoginParam } from "../github/github-login.js";
+import { z } from "zod";
+import { timestamp } from "../http/api-schemas.js";
+import { apiRoutes } from "../http/api-spec.js";
 import { HttpError } from "../http/http-error.js";
 import type { MatchingService } from "../matching/matching-service.js";
 import type { EnrichedContribution } from "../portfolio/enrich-contribution.js";
@@ -42,13 +45,34 @@ export function createGrowthDomain(context: DomainContext, deps: GrowthDeps): Gr
   const api = Router();
   api.use(createGrowthRoutes({ ...engine, auth: deps.users.auth }));
   // Public, like the portfolio it belongs on: only for a public portfolio, only public reflections.
-  api.get("/growth/u/:username/reflections", async (req, res) => {
-    const username = githubLoginParam(req.params.username);
-    const owner = await deps.portfolio.publicOwnerByLogin(username);
-    if (!owner) throw new HttpError(404, "portfolio_not_found", `No public portfolio for ${username}`);
-    res.setHeader("Cache-Control", "public, max-age=300");
-    res.json({ reflections: await domain.listPublicReflections(owner.userId, 10) });
-  });
+  apiRoutes(api)(
+    {
+      method: "get",
+      path: "/growth/u/:username/reflections",
+      summary: "A public portfolio's public reflections",
+      tags: ["growth"],
+      access: "public",
+      params: z.object({ username: z.string().describe("a GitHub login") }),
+      responses: {
+        200: {
+          description: "up to ten reflections, newest first",
+          schema: z.looseObject({
+            reflections: z.array(
+              z.looseObject({ id: z.number(), learned: z.string().nullable(), hard: z.string().nullable(), next: z.string().nullable(), createdAt: timestamp, contribution: z.looseObject({}).nullable() }),
+            ),
+          }),
+        },
+      },
+      errors: { 400: "not a GitHub login", 404: "no public portfolio for that login" },
+    },
+    async (_req, res, { params }) => {
+      const username = githubLoginParam(params.username);
+      const owner = await deps.portfolio.publicOwnerByLogin(username);
+      if (!owner) throw new HttpError(404, "portfolio_not_found", `No public portfolio for ${username}`);
+      res.setHeader("Cache-Control", "public, max-age=300");
+      res.json({ reflections: await domain.listPublicReflections(owner.userId, 10) });
+    },
+  );
   const domain: GrowthDomain = {
     name: "growth",
     api,

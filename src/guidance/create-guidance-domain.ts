@@ -1,4 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { estimateCostUsd } from "./estimate-cost.js";
 import type { RequestHandler } from "express";
 import type { Domain, DomainContext } from "../domain.js";
 import { BOT_COMMENT_JOB, createBotCommentJob } from "./bot/post-bot-comment.js";
@@ -44,16 +45,22 @@ export function createGuidanceDomain(context: DomainContext, options: GuidanceDo
         timeoutMs: 90_000,
         maxWaitMs: 60_000,
         sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        onUsage: (usedModel, usage) => context.metrics?.modelUsage(usedModel, { ...usage, costUsd: estimateCostUsd(usedModel, usage) }),
       }
     : null;
-  const limiters = createRateLimiters(config.redisUrl, { ...DEFAULT_LIMITS, ...options.limits });
+  const limiters = createRateLimiters(config.redisUrl, {
+    ...DEFAULT_LIMITS,
+    generate: config.rateLimits.generate,
+    regenerate: config.rateLimits.regenerate,
+    ...options.limits,
+  });
   const readyListeners: DeepDiveReadyListener[] = [];
   const deepDives = createDeepDiveService({ knex, queue, issues: options.issues, webUrl: github.webUrl, generator: claude ? model : "offline" });
 
   return {
     name: "guidance",
     api: createGuidanceRoutes({ knex, service: deepDives, issues: options.issues, access: createRepositoryAccess(github), limiters, auth: options.auth }),
-    webhooks: (registry) => registerGuidanceWebhooks(registry, { knex, queue }),
+    webhooks: (registry) => registerGuidanceWebhooks(registry, { knex, queue, appConfigured: config.github.appConfigured }),
     jobs: {
       [GENERATE_JOB]: createGenerateJob({ knex, onReady: readyListeners, issues: options.issues, github, claude, publicUrl: config.publicUrl, log, now }),
       [BOT_COMMENT_JOB]: createBotCommentJob({ knex, issues: options.issues, github, limiters, publicUrl: config.publicUrl, log }),

@@ -106,12 +106,14 @@ export function createDeepDiveService(deps: DeepDiveServiceDeps) {
    * The cached deep dive of the issue's current version, or the news that one is being written
    * (one job per version, however many readers ask). While it is, the previous version is served.
    */
-  async function getView(issueOrId: number | GuidanceIssueHeader): Promise<DeepDiveView | null> {
+  async function getView(issueOrId: number | GuidanceIssueHeader, options: { beforeGenerate?: () => Promise<void> } = {}): Promise<DeepDiveView | null> {
     const issue = typeof issueOrId === "number" ? await issues.getIssueHeader(issueOrId) : issueOrId;
     if (!issue) return null;
     const hash = await currentVersion(issue);
     let row: (DeepDiveRow & { reports?: ReportCounts }) | null = await findDeepDive(knex, issue.id, hash);
     if (!row) {
+      // The reader's generation quota; it may refuse by throwing.
+      await options.beforeGenerate?.();
       const claimed = await claimVersion(knex, issue.id, hash);
       row = claimed.row;
       if (claimed.created) await enqueue(row);

@@ -12,6 +12,8 @@ export interface ClaudeSettings {
   /** waits longer than this (a long retry-after) end the generation instead of holding a worker */
   maxWaitMs: number;
   sleep: (ms: number) => Promise<void>;
+  /** told the tokens of every answered call, for metrics */
+  onUsage?: (model: string, usage: ModelUsage) => void;
 }
 
 /** Model calls for one deep-dive version, shared by the queue's attempts so their sum stays bounded. */
@@ -103,6 +105,7 @@ export async function generateWithClaude(
       continue;
     }
     budget.usage = addUsage(budget.usage, toUsage(message.usage));
+    settings.onUsage?.(settings.model, toUsage(message.usage));
     const call = message.content.find((block): block is Anthropic.ToolUseBlock => block.type === "tool_use" && block.name === DEEP_DIVE_TOOL_NAME);
     const parsed = call ? sectionsSchema.safeParse(call.input) : null;
     if (parsed?.success) return { sections: parsed.data, calls };

@@ -26,10 +26,14 @@ interface PushPayload {
  * actions first), so nothing here may rely on the index being updated yet: an edit marks every
  * version stale whatever the index says, and the bot comment is a job that runs afterwards.
  */
-export function registerGuidanceWebhooks(registry: WebhookRegistry, deps: { knex: Knex; queue: Queue }): void {
+export function registerGuidanceWebhooks(registry: WebhookRegistry, deps: { knex: Knex; queue: Queue; appConfigured: boolean }): void {
   const { knex, queue } = deps;
-  const enqueueComment = (deliveryRowId: number, data: BotCommentJobData) =>
-    queue.add<BotCommentJobData>(BOT_COMMENT_JOB, data, { jobId: `bot-comment-${deliveryRowId}`, attempts: 4, backoff: { type: "exponential", delayMs: 2_000 } });
+  // The bot comments as the App: without its credentials (setup mode, sample data) there is
+  // nothing to comment with, so no job is queued only to fail.
+  const enqueueComment = async (deliveryRowId: number, data: BotCommentJobData) => {
+    if (!deps.appConfigured) return;
+    await queue.add<BotCommentJobData>(BOT_COMMENT_JOB, data, { jobId: `bot-comment-${deliveryRowId}`, attempts: 4, backoff: { type: "exponential", delayMs: 2_000 } });
+  };
 
   registry.on(["issues.edited", "issues.labeled"], async (delivery, { log }) => {
     const payload = delivery.payload as IssuesPayload;

@@ -3,6 +3,7 @@ import helmet from "helmet";
 import type { Logger } from "pino";
 import type { NodeMiddleware } from "../github/create-webhook-middleware.js";
 import { WEBHOOK_PATH } from "../github/create-webhook-middleware.js";
+import { cors } from "./cors.js";
 import { apiNotFound, createErrorHandler, requireJsonBody } from "./error-handler.js";
 import { HttpError } from "./http-error.js";
 import { requestContext } from "./request-context.js";
@@ -18,16 +19,28 @@ export interface HttpAppOptions {
   root?: Router[];
   /** the SvelteKit handler for every other path */
   web: RequestHandler;
+  /** times every request; `scrape` serves GET /metrics on this port when given */
+  metrics?: { middleware: RequestHandler; scrape?: RequestHandler };
   /** largest JSON body accepted under /api */
   bodyLimit?: string;
+  /** proxy hops whose X-Forwarded-For is believed; false (the default) believes none */
+  trustProxy?: number | false;
+  /** origins allowed to call /api from a browser with credentials */
+  corsOrigins?: string[];
+  /** per-IP limits by path family (see rate-limits.ts); the per-user one rides on authentication */
+  rateLimits?: { auth: RequestHandler; public: RequestHandler };
 }
+
+// Public pages and endpoints anyone may hit without signing in: portfolios and their widgets.
+const PUBLIC_PATH = /^\/(?:u\/[^/]+|api\/portfolio\/(?!me(?:\/|$))[^/]+(?:\/widget)?)\/?$/;
 
 /** One Express app on one port: webhooks, JSON API, auth, then the dashboard for every other path. */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", 1);
+  app.set("trust proxy", options.trustProxy ?? false);
   app.use(requestContext(options.log));
+  if (options.metrics) app.use(options.metrics.middleware);
   // SvelteKit writes the pages' own CSP with nonces; a second policy here would block its scripts.
   // Referrer policy "same-origin", not helmet's "no-referrer": under no-referrer browsers send
   // `Origin: null` even on same-origin form posts, which fails SvelteKit's and our CSRF origin checks.
@@ -45,7 +58,21 @@ export function createHttpApp(options: HttpAppOptions): Express {
     });
   }
 
+  // After the webhook endpoint on purpose: GitHub delivers from a few shared addresses.
+  if (options.rateLimits) {
+    const { auth, public: publicLimit } = options.rateLimits;
+    app.use("/auth", auth);
+    // Trading the operator token for a cookie is a sign-in too: guessing it is slowed the same way.
+    // (a middleware, not a route, so the route listing keeps the real handler's entry)
+    app.use("/api/admin/session", (req, res, next) => (req.method === "POST" ? auth(req, res, next) : next()));
+    app.use((req, res, next) => {
+      if (PUBLIC_PATH.test(req.path)) publicLimit(req, res, next);
+      else next();
+    });
+  }
+
   const api = express.Router();
+  api.use(cors(options.corsOrigins ?? []));
   api.use((_req, res, next) => {
     res.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     res.setHeader("Cache-Control", "no-store");
@@ -57,6 +84,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   api.use(apiNotFound);
   app.use("/api", api);
 
+  if (options.metrics?.scrape) app.get("/metrics", options.metrics.scrape);
   for (const router of options.root ?? []) app.use(router);
   app.use(options.web);
   app.use(createErrorHandler(options.log));
@@ -64,10 +92,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
 }
 
 /** The worker role's HTTP surface: its health check and nothing else. */
-export function createHealthOnlyApp(log: Logger, health: Router): Express {
+export function createHealthOnlyApp(log: Logger, health: Router, metrics?: HttpAppOptions["metrics"]): Express {
   const app = express();
   app.disable("x-powered-by");
   app.use(requestContext(log));
+  if (metrics) app.use(metrics.middleware);
+  if (metrics?.scrape) app.get("/metrics", metrics.scrape);
   app.use(helmet({ strictTransportSecurity: false }));
   app.use("/api", health);
   app.use(apiNotFound);

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { ZodError } from "zod";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/database-unavailable.js";
 import { HttpError } from "./http-error.js";
 
 interface BodyParserError extends Error {
@@ -38,13 +39,25 @@ export function createErrorHandler(log: Logger): ErrorRequestHandler {
       details = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
     } else if (error instanceof Error && (error as BodyParserError).type && bodyParserErrors[(error as BodyParserError).type!]) {
       ({ status, code, message } = bodyParserErrors[(error as BodyParserError).type!]!);
+    } else if (error instanceof URIError && (error as BodyParserError).status === 400) {
+      // The router could not percent-decode a path segment ("/api/repos/%/x"): the client's mistake.
+      status = 400;
+      code = "invalid_path";
+      message = "A part of the path is not valid percent-encoding";
+    } else if (isDatabaseUnavailable(error)) {
+      // Not our bug and not the client's: the database is down or restarting. Say when to retry.
+      status = 503;
+      code = "database_unavailable";
+      message = "The database is unreachable right now; try again shortly";
+      res.setHeader("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
     } else if (error instanceof Error && typeof (error as BodyParserError).status === "number" && (error as BodyParserError).expose) {
       status = (error as BodyParserError).status!;
       code = "bad_request";
       message = error.message;
     }
     const requestLog = (req as { log?: Logger }).log ?? log;
-    if (status >= 500) requestLog.error({ err: error, method: req.method, path: req.path }, "request failed");
+    if (status === 503) requestLog.warn({ err: error, method: req.method, path: req.path }, "request failed: database unavailable");
+    else if (status >= 500) requestLog.error({ err: error, method: req.method, path: req.path }, "request failed");
     res.status(status).json({ error: { code, message, ...(details ? { details } : {}) } });
   };
 }

@@ -13,6 +13,9 @@ const defaultBuildDir = fileURLToPath(new URL("../../web/build", import.meta.url
  */
 export const PRERENDERED_CACHE_CONTROL = "public, max-age=0, s-maxage=300, must-revalidate";
 
+/** Enforced alongside the prerendered page's own <meta> policy (a browser applies both). */
+export const PRERENDERED_HEADER_POLICY = "frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+
 /**
  * The SvelteKit adapter-node handler, imported from the dashboard build. Without a build the
  * server still runs (API, webhooks, workers) and every page explains how to build the dashboard.
@@ -38,6 +41,9 @@ export async function loadWebHandler(log: Logger, buildDir = defaultBuildDir): P
   return (req, res, next) => {
     if ((req.method === "GET" || req.method === "HEAD") && prerendered.has(req.path)) {
       res.setHeader("Cache-Control", PRERENDERED_CACHE_CONTROL);
+      // The page's own policy is a <meta> tag (script hashes), where frame-ancestors is ignored;
+      // this header adds what a meta policy cannot say, and restricts nothing the page uses.
+      res.setHeader("Content-Security-Policy", PRERENDERED_HEADER_POLICY);
     }
     module.handler(req, res, next);
   };

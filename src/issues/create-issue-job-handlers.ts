@@ -43,14 +43,14 @@ export function createIssueJobHandlers(context: DomainContext, dispatcher: Contr
         onContribution: (id) => enqueueContributionDelivery(queue, id).catch((error: unknown) => log.warn({ err: error }, "contribution not enqueued")),
       });
     } catch (error) {
-      const classified = toJobError(error);
+      // Without the App no installation token exists: say so on the repository's progress, once.
+      const classified = error instanceof AppNotConfiguredError ? new PermanentJobError(error.message, { cause: error }) : toJobError(error);
       if (classified instanceof GithubRateLimitedError) {
         // Saved progress makes the next run resume; wait as long as GitHub asked.
         await enqueueBackfill(queue, repository.id, { delayMs: classified.retryAfterMs, key: `resume-${+now()}` });
         log.warn({ repositoryId: repository.id, retryInMs: classified.retryAfterMs }, "backfill paused by a rate limit");
         return;
       }
-      if (error instanceof AppNotConfiguredError) throw new PermanentJobError(error.message, { cause: error });
       if (classified instanceof PermanentJobError || job.attempt >= job.maxAttempts) {
         await updateSyncProgress(knex, repository.id, { status: "failed", error: classified instanceof Error ? classified.message : String(classified) });
       }

@@ -1,6 +1,8 @@
 import express, { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Db } from "../db/types.js";
+import { timestamp } from "../http/api-schemas.js";
+import { apiRoutes } from "../http/api-spec.js";
 import { HttpError } from "../http/http-error.js";
 import type { AuthMiddleware } from "../users/index.js";
 import { KIND_LABELS, KINDS, type Kind } from "./kinds.js";
@@ -30,6 +32,20 @@ const listQuery = z
 
 const idParam = z.object({ id: z.string().regex(/^[1-9]\d{0,15}$/, "expected a notification id").transform(Number) });
 
+const unsubscribeBody = z.object({ token: z.string({ error: "send { \"token\": \"…\" } from the unsubscribe link" }) }).strict();
+const notificationSchema = z.looseObject({
+  id: z.number(),
+  kind: z.enum(KINDS),
+  title: z.string(),
+  body: z.string().nullable(),
+  url: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+  read: z.boolean(),
+  readAt: timestamp.nullable(),
+  createdAt: timestamp,
+});
+const settingsSchema = z.looseObject({ settings: z.looseObject({}), kinds: z.array(z.looseObject({ kind: z.enum(KINDS), label: z.string() })), emailEnabled: z.boolean() });
+
 const userId = (req: Request) => req.user!.id;
 
 export function createNotificationRoutes(deps: NotificationRouteDeps): Router {
@@ -44,52 +60,100 @@ export function createNotificationRoutes(deps: NotificationRouteDeps): Router {
     emailEnabled: deps.emailEnabled,
   });
 
-  router.get("/notifications", auth.requireUser, async (req, res) => {
-    const query = listQuery.parse(req.query);
-    const rows = await listNotifications(knex, userId(req), { limit: query.limit + 1, before: query.cursor, unreadOnly: query.unread === "true" });
-    const items = rows.slice(0, query.limit);
-    noStore(res);
-    res.json({
-      items,
-      nextCursor: rows.length > query.limit ? String(items.at(-1)!.id) : null,
-      unreadCount: await countUnread(knex, userId(req)),
-    });
-  });
+  const route = apiRoutes(router, { user: auth.requireUser });
+  const tags = ["notifications"];
 
-  router.get("/notifications/unread-count", auth.requireUser, async (req, res) => {
-    noStore(res);
-    res.json({ count: await countUnread(knex, userId(req)) });
-  });
+  route(
+    {
+      method: "get",
+      path: "/notifications",
+      summary: "In-app notifications, newest first",
+      tags,
+      access: "user",
+      query: listQuery,
+      responses: { 200: { description: "one page and the unread count", schema: z.looseObject({ items: z.array(notificationSchema), nextCursor: z.string().nullable(), unreadCount: z.number() }) } },
+    },
+    async (req, res, { query }) => {
+      const rows = await listNotifications(knex, userId(req), { limit: query.limit + 1, before: query.cursor, unreadOnly: query.unread === "true" });
+      const items = rows.slice(0, query.limit);
+      noStore(res);
+      res.json({
+        items,
+        nextCursor: rows.length > query.limit ? String(items.at(-1)!.id) : null,
+        unreadCount: await countUnread(knex, userId(req)),
+      });
+    },
+  );
 
-  router.post("/notifications/read-all", auth.requireUser, async (req, res) => {
-    const updated = await markAllRead(knex, userId(req), deps.now());
-    res.json({ updated, unreadCount: await countUnread(knex, userId(req)) });
-  });
+  route(
+    { method: "get", path: "/notifications/unread-count", summary: "How many notifications are unread", tags, access: "user", responses: { 200: { description: "the count", schema: z.looseObject({ count: z.number() }) } } },
+    async (req, res) => {
+      noStore(res);
+      res.json({ count: await countUnread(knex, userId(req)) });
+    },
+  );
 
-  router.post("/notifications/:id/read", auth.requireUser, async (req, res) => {
-    const { id } = idParam.parse(req.params);
-    const notification = await markRead(knex, userId(req), id, deps.now());
-    if (!notification) throw new HttpError(404, "notification_not_found", `You have no notification ${id}`);
-    res.json(notification);
-  });
+  route(
+    { method: "post", path: "/notifications/read-all", summary: "Mark every notification read", tags, access: "user", responses: { 200: { description: "how many changed", schema: z.looseObject({ updated: z.number(), unreadCount: z.number() }) } } },
+    async (req, res) => {
+      const updated = await markAllRead(knex, userId(req), deps.now());
+      res.json({ updated, unreadCount: await countUnread(knex, userId(req)) });
+    },
+  );
 
-  router.get("/notifications/preferences", auth.requireUser, async (req, res) => {
-    noStore(res);
-    res.json(await settingsView(userId(req)));
-  });
+  route(
+    {
+      method: "post",
+      path: "/notifications/:id/read",
+      summary: "Mark one notification read",
+      tags,
+      access: "user",
+      params: idParam,
+      responses: { 200: { description: "the notification", schema: notificationSchema } },
+      errors: { 404: "no such notification of the user's" },
+    },
+    async (req, res, { params }) => {
+      const { id } = params;
+      const notification = await markRead(knex, userId(req), id, deps.now());
+      if (!notification) throw new HttpError(404, "notification_not_found", `You have no notification ${id}`);
+      res.json(notification);
+    },
+  );
 
-  router.put("/notifications/preferences", auth.requireUser, async (req, res) => {
-    await updateSettings(db, userId(req), settingsPatchSchema.parse(req.body ?? {}));
-    res.json(await settingsView(userId(req)));
-  });
+  route(
+    { method: "get", path: "/notifications/preferences", summary: "Notification settings per kind, and whether email is available", tags, access: "user", responses: { 200: { description: "settings", schema: settingsSchema } } },
+    async (req, res) => {
+      noStore(res);
+      res.json(await settingsView(userId(req)));
+    },
+  );
+
+  route(
+    { method: "put", path: "/notifications/preferences", summary: "Change notification settings", tags, access: "user", body: settingsPatchSchema, responses: { 200: { description: "settings", schema: settingsSchema } } },
+    async (req, res, { body }) => {
+      await updateSettings(db, userId(req), body);
+      res.json(await settingsView(userId(req)));
+    },
+  );
 
   // The JSON twin of the one-click link, for clients of the API.
-  router.post("/notifications/unsubscribe", async (req, res) => {
-    const { token } = z.object({ token: z.string({ error: "send { \"token\": \"…\" } from the unsubscribe link" }) }).strict().parse(req.body ?? {});
-    const scope = deps.tokens.verify(token, deps.now());
-    await unsubscribe(db, scope.userId, scope.kinds);
-    res.json({ unsubscribed: scope.kinds });
-  });
+  route(
+    {
+      method: "post",
+      path: "/notifications/unsubscribe",
+      summary: "Unsubscribe with the token of an email's unsubscribe link",
+      tags,
+      access: "public",
+      body: unsubscribeBody,
+      responses: { 200: { description: "what was turned off", schema: z.looseObject({ unsubscribed: z.union([z.literal("all"), z.array(z.enum(KINDS))]) }) } },
+      errors: { 400: "the token is not valid or has expired" },
+    },
+    async (_req, res, { body }) => {
+      const scope = deps.tokens.verify(body.token, deps.now());
+      await unsubscribe(db, scope.userId, scope.kinds);
+      res.json({ unsubscribed: scope.kinds });
+    },
+  );
 
   return router;
 }

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { assertAddOptions, assertQueueId } from "./assert-add-options.js";
 import { PermanentJobError, QueueUnavailableError } from "./errors.js";
 import { queueDefaults } from "./queue-defaults.js";
-import type { AddOptions, AddResult, BackoffOptions, JobHandler, NewJob, Queue, QueueHealth, ScheduleOptions } from "./types.js";
+import type { AddOptions, AddResult, BackoffOptions, JobCounts, JobHandler, NewJob, Queue, QueueHealth, QueueOverview, ScheduleOptions } from "./types.js";
 
 export interface BullQueueOptions {
   redisUrl: string;
@@ -86,6 +86,9 @@ export function createBullQueue(options: BullQueueOptions): Queue {
     redisDown = true;
     log.warn({ err }, "redis unreachable");
   };
+  // What this process scheduled, so it can schedule it again: a Redis that restarts empty (it
+  // need keep nothing on disk) has lost its job schedulers, and only a worker's start adds them.
+  const schedules = new Map<string, { jobName: string; options: ScheduleOptions }>();
   const onReady = () => {
     if (!redisDown) return;
     redisDown = false;
@@ -102,8 +105,10 @@ export function createBullQueue(options: BullQueueOptions): Queue {
   });
   producer.on("error", onError);
   producer.on("ready", () => {
+    const reconnected = producerEverReady;
     producerEverReady = true;
     onReady();
+    if (reconnected) void reassertSchedules();
   });
 
   const queue = new BullQueue(queueName, {
@@ -140,6 +145,22 @@ export function createBullQueue(options: BullQueueOptions): Queue {
       producer.once("ready", settle);
       producer.once("error", settle);
     });
+  }
+
+  function upsertSchedule(scheduleId: string, jobName: string, scheduleOptions: ScheduleOptions) {
+    return queue.upsertJobScheduler(scheduleId, { every: scheduleOptions.everyMs }, { name: jobName, data: scheduleOptions.data ?? {} });
+  }
+
+  async function reassertSchedules(): Promise<void> {
+    if (closing || schedules.size === 0) return;
+    try {
+      await whenProducerReady();
+      for (const [scheduleId, { jobName, options: scheduleOptions }] of schedules) await upsertSchedule(scheduleId, jobName, scheduleOptions);
+      log.info({ schedules: schedules.size }, "job schedules registered again after the outage");
+    } catch (err) {
+      // The producer went down again; its next "ready" tries again.
+      log.warn({ err }, "could not register job schedules again");
+    }
   }
 
   function toUnavailable(err: unknown): unknown {
@@ -205,9 +226,10 @@ export function createBullQueue(options: BullQueueOptions): Queue {
       assertQueueId("schedule id", scheduleId);
       const { everyMs } = scheduleOptions;
       if (!(Number.isInteger(everyMs) && everyMs > 0)) throw new Error(`everyMs must be a positive integer, got ${everyMs}`);
+      schedules.set(scheduleId, { jobName, options: scheduleOptions });
       await whenProducerReady();
       try {
-        await queue.upsertJobScheduler(scheduleId, { every: everyMs }, { name: jobName, data: scheduleOptions.data ?? {} });
+        await upsertSchedule(scheduleId, jobName, scheduleOptions);
       } catch (err) {
         throw toUnavailable(err);
       }
@@ -250,6 +272,56 @@ export function createBullQueue(options: BullQueueOptions): Queue {
         workerConnection?.disconnect();
       })();
       return closing;
+    },
+
+    async overview(overviewOptions = {}): Promise<QueueOverview> {
+      await whenProducerReady();
+      const scanLimit = overviewOptions.scanLimit ?? 1000;
+      const states = ["waiting", "active", "delayed", "failed", "completed"] as const;
+      try {
+        const counts = await queue.getJobCounts(...states);
+        const total = Object.fromEntries(states.map((state) => [state, counts[state] ?? 0])) as unknown as JobCounts;
+        const byName: Record<string, JobCounts> = {};
+        // One BullMQ queue carries every job name, so per-name figures come from reading the jobs.
+        for (const state of states) {
+          const jobs = await queue.getJobs([state], 0, scanLimit - 1);
+          for (const job of jobs) {
+            if (!job) continue;
+            byName[job.name] ??= { waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 };
+            byName[job.name]![state] += 1;
+          }
+        }
+        const failed = await queue.getFailed(0, (overviewOptions.failedLimit ?? 20) - 1);
+        const recentFailed = failed
+          .filter((job): job is BullJob => Boolean(job))
+          .map((job) => ({
+            id: job.id ?? "",
+            name: job.name,
+            error: job.failedReason ?? "",
+            attemptsMade: job.attemptsMade,
+            failedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+          }));
+        return { total, byName, recentFailed };
+      } catch (err) {
+        throw toUnavailable(err);
+      }
+    },
+
+    async retryFailed(name: string): Promise<number> {
+      await whenProducerReady();
+      let moved = 0;
+      try {
+        // retryJobs would move every name at once; an operator retries one kind of job.
+        const failed = await queue.getFailed(0, queueDefaults.keepFailed.count - 1);
+        for (const job of failed) {
+          if (!job || job.name !== name) continue;
+          await job.retry("failed", { resetAttemptsMade: true, resetAttemptsStarted: true });
+          moved += 1;
+        }
+      } catch (err) {
+        throw toUnavailable(err);
+      }
+      return moved;
     },
 
     async health(): Promise<QueueHealth> {

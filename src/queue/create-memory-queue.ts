@@ -3,7 +3,7 @@ import { assertAddOptions, assertQueueId } from "./assert-add-options.js";
 import { backoffDelay } from "./backoff-delay.js";
 import { PermanentJobError, QueueUnavailableError } from "./errors.js";
 import { queueDefaults } from "./queue-defaults.js";
-import type { AddOptions, AddResult, BackoffOptions, JobHandler, NewJob, Queue, QueueHealth, ScheduleOptions } from "./types.js";
+import type { AddOptions, AddResult, BackoffOptions, FailedJobInfo, JobCounts, JobHandler, NewJob, Queue, QueueHealth, QueueOverview, ScheduleOptions } from "./types.js";
 
 export interface MemoryQueueOptions {
   log: Logger;
@@ -37,8 +37,17 @@ interface Schedule {
   pendingJobId?: string;
 }
 
+interface FinishedJob {
+  at: number;
+  entry: Entry;
+  /** the last attempt's error, for failed jobs */
+  error?: string;
+}
+
 /** Insertion-ordered, so the oldest finished jobs are the first to be forgotten. */
-type Finished = Map<string, number>;
+type Finished = Map<string, FinishedJob>;
+
+const emptyCounts = (): JobCounts => ({ waiting: 0, active: 0, delayed: 0, failed: 0, completed: 0 });
 
 /**
  * In-process driver with BullMQ's semantics, for a single process without Redis and for tests.
@@ -66,8 +75,8 @@ export function createMemoryQueue(options: MemoryQueueOptions): Queue {
   let closing: Promise<void> | undefined;
 
   function prune(finished: Finished, keep: { ageMs: number; count: number }, now: number): void {
-    for (const [id, finishedAt] of finished) {
-      if (finished.size <= keep.count && now - finishedAt < keep.ageMs) break;
+    for (const [id, { at }] of finished) {
+      if (finished.size <= keep.count && now - at < keep.ageMs) break;
       finished.delete(id);
     }
   }
@@ -102,9 +111,11 @@ export function createMemoryQueue(options: MemoryQueueOptions): Queue {
     }
   }
 
-  function finish(entry: Entry, outcome: "completed" | "failed"): void {
+  function finish(entry: Entry, outcome: "completed" | "failed", error?: unknown): void {
     pending.delete(entry.id);
-    (outcome === "completed" ? completed : failed).set(entry.id, Date.now());
+    const record: FinishedJob = { at: Date.now(), entry };
+    if (outcome === "failed") record.error = error instanceof Error ? error.message : String(error);
+    (outcome === "completed" ? completed : failed).set(entry.id, record);
   }
 
   async function run(entry: Entry): Promise<void> {
@@ -125,7 +136,7 @@ export function createMemoryQueue(options: MemoryQueueOptions): Queue {
         delay(entry, waitMs);
       } else {
         log.error({ ...fields, err }, "job failed");
-        finish(entry, "failed");
+        finish(entry, "failed", err);
       }
     } finally {
       activeCount -= 1;
@@ -256,6 +267,38 @@ export function createMemoryQueue(options: MemoryQueueOptions): Queue {
         for (const schedule of schedules.values()) clearTimeout(schedule.timer);
       })();
       return closing;
+    },
+
+    async overview(overviewOptions = {}): Promise<QueueOverview> {
+      pruneFinished();
+      const total = emptyCounts();
+      const byName: Record<string, JobCounts> = {};
+      const count = (name: string, state: keyof JobCounts) => {
+        total[state] += 1;
+        (byName[name] ??= emptyCounts())[state] += 1;
+      };
+      for (const entry of pending.values()) count(entry.name, entry.state);
+      for (const { entry } of completed.values()) count(entry.name, "completed");
+      for (const { entry } of failed.values()) count(entry.name, "failed");
+      const recentFailed: FailedJobInfo[] = [...failed.values()]
+        .reverse()
+        .slice(0, overviewOptions.failedLimit ?? 20)
+        .map(({ at, entry, error }) => ({ id: entry.id, name: entry.name, error: error ?? "", attemptsMade: entry.attemptsMade, failedAt: new Date(at) }));
+      return { total, byName, recentFailed };
+    },
+
+    async retryFailed(name: string): Promise<number> {
+      assertOpen();
+      let moved = 0;
+      for (const [id, { entry }] of [...failed]) {
+        if (entry.name !== name) continue;
+        failed.delete(id);
+        entry.attemptsMade = 0;
+        pending.set(id, entry);
+        enqueue(entry);
+        moved += 1;
+      }
+      return moved;
     },
 
     async health(): Promise<QueueHealth> {

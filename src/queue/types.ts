@@ -82,6 +82,32 @@ export interface QueueHealth {
   error?: string;
 }
 
+/** How many jobs are in each state; failed and completed count only jobs still retained. */
+export interface JobCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  completed: number;
+}
+
+export interface FailedJobInfo {
+  id: string;
+  name: string;
+  /** the last attempt's error message */
+  error: string;
+  attemptsMade: number;
+  failedAt: Date | null;
+}
+
+export interface QueueOverview {
+  total: JobCounts;
+  /** per job name, from the newest `scanLimit` jobs of each state (exact below that) */
+  byName: Record<string, JobCounts>;
+  /** newest first */
+  recentFailed: FailedJobInfo[];
+}
+
 export interface Queue {
   readonly driver: "bullmq" | "memory";
   /**
@@ -113,6 +139,13 @@ export interface Queue {
    * Jobs cut short are retried later (BullMQ) or lost (memory). Safe to call more than once.
    */
   close(): Promise<void>;
+  /** The operators' view: jobs per name and state, and the newest failures with their errors. */
+  overview(options?: { failedLimit?: number; scanLimit?: number }): Promise<QueueOverview>;
+  /**
+   * Moves the retained failed jobs of one job name back to waiting, each with a fresh set of
+   * attempts. Returns how many moved; a second call finds none left to move.
+   */
+  retryFailed(name: string): Promise<number>;
   /** Never throws and answers within a couple of seconds; `ok: false` with `error` when unhealthy. */
   health(): Promise<QueueHealth>;
 }

@@ -14,6 +14,7 @@ import { createSkillsRoutes } from "./skills-routes.js";
 import { createGithubUserTokens, type GithubUserTokens } from "./tokens/github-user-tokens.js";
 import { createTokenVault } from "./tokens/token-vault.js";
 import { Router } from "express";
+import { createLimiterStore, withUserRateLimit } from "../http/rate-limits.js";
 
 /** The users domain plus what other domains need from it: authentication and the user's GitHub token. */
 export interface UsersDomain extends Domain {
@@ -35,7 +36,9 @@ export function createUsersDomain(context: DomainContext): UsersDomain {
   const { clientId, clientSecret, webUrl, apiUrl } = config.github;
   const oauth = clientId && clientSecret ? createGithubOAuthClient({ webUrl, apiUrl, clientId, clientSecret, now }) : null;
   const tokens = createGithubUserTokens({ knex, vault, oauth, log, now });
-  const auth = createAuth({ knex, keys, cookies: cookies.names, publicUrl: config.publicUrl, now });
+  // Per signed-in user on every API route that reads its reader; see docs/security.md.
+  const limits = createLimiterStore(config.redisUrl, "illuminate-users");
+  const auth = withUserRateLimit(createAuth({ knex, keys, cookies: cookies.names, publicUrl: config.publicUrl, now }), limits.limit("api", config.rateLimits.api));
 
   const api = Router();
   api.use(createMeRoutes({ knex, queue, auth, keys, cookies, vault, oauth, log, now }));
@@ -64,5 +67,6 @@ export function createUsersDomain(context: DomainContext): UsersDomain {
     ],
     auth,
     getUserToken: tokens.getUserToken,
+    close: () => limits.close(),
   };
 }

@@ -34,6 +34,7 @@ const EXPECTED_TABLES = [
   "repository_activity",
   "repository_commits",
   "repository_syncs",
+  "sample_data",
   "search_words",
   "skill_radar_scores",
   "tracked_repositories",

@@ -1,8 +1,19 @@
-import type { HandleFetch, HandleServerError } from "@sveltejs/kit";
+import type { Handle, HandleFetch, HandleServerError } from "@sveltejs/kit";
 import { apiOrigin } from "$lib/server/api-origin";
+import { THEME_COOKIE, toTheme } from "$lib/theme";
 
 /** Paths served by the Express app around us rather than by SvelteKit's router. */
 const SERVER_PREFIXES = ["/api/", "/auth/"];
+
+/**
+ * A colour scheme chosen in the footer is written on <html> by the server, so the page never
+ * flashes the other one and needs no inline script (which the CSP forbids anyway).
+ */
+export const handle: Handle = async ({ event, resolve }) => {
+  const theme = toTheme(event.cookies.get(THEME_COOKIE));
+  if (theme === "system") return resolve(event);
+  return resolve(event, { transformPageChunk: ({ html }) => html.replace('<html lang="en">', `<html lang="en" data-theme="${theme}">`) });
+};
 
 export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
   const url = new URL(request.url);

@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import type { Logger } from "pino";
 import type { Queue } from "../../queue/types.js";
 import { createGroupCommit } from "./group-commit.js";
+import { getDeliverySummary, reopenDelivery, type DeliverySummary } from "./inbox-admin-store.js";
 import { claimDelivery, finishDelivery, getInboxStats, insertDeliveries, listOverdueDeliveries, type InboxStats, type NewDelivery } from "./inbox-store.js";
 import type { WebhookRegistry } from "./webhook-registry.js";
 
@@ -23,6 +24,8 @@ export interface WebhookInboxOptions {
   staleProcessingAfterMs?: number;
   /** attempts per delivery and the first backoff (default 5, exponential from 2 s) */
   retry?: { attempts: number; backoffMs: number };
+  /** told each delivery's fate, for metrics: accepted, duplicate, processed, skipped, retrying, failed */
+  onOutcome?: (event: string, outcome: "accepted" | "duplicate" | "processed" | "skipped" | "retrying" | "failed") => void;
 }
 
 export interface AcceptedDelivery {
@@ -39,6 +42,12 @@ export interface WebhookInbox {
   /** Re-enqueue deliveries that should have been processed by now. Returns how many. */
   sweep(options?: { pendingForMs?: number }): Promise<number>;
   stats(): Promise<InboxStats>;
+  /**
+   * An operator's "process this again": a failed or skipped delivery goes back to pending and is
+   * enqueued under a fresh job id (the old one may still be retained as failed). Repeating the
+   * call changes nothing once it is pending or processed. Null for an unknown delivery.
+   */
+  redeliver(deliveryRowId: number): Promise<{ delivery: DeliverySummary; requeued: boolean } | null>;
 }
 
 const numberOrNull = (value: unknown) => (typeof value === "number" ? value : null);
@@ -46,16 +55,17 @@ const jobIdFor = (rowId: number) => `delivery-${rowId}`;
 
 export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   const { knex, queue, registry, log } = options;
+  const outcome = options.onOutcome ?? (() => {});
   const sweepPendingAfterMs = options.sweepPendingAfterMs ?? 60_000;
   const staleAfterMs = options.staleProcessingAfterMs ?? 10 * 60_000;
   const retry = options.retry ?? { attempts: 5, backoffMs: 2_000 };
 
   // The job id is the row id, so the sweeper re-adding a job that still exists is a no-op.
-  const enqueue = (rowId: number) =>
+  const enqueue = (rowId: number, jobId = jobIdFor(rowId)) =>
     queue.add<ProcessDeliveryData>(
       PROCESS_DELIVERY_JOB,
       { deliveryRowId: rowId },
-      { jobId: jobIdFor(rowId), attempts: retry.attempts, backoff: { type: "exponential", delayMs: retry.backoffMs } },
+      { jobId, attempts: retry.attempts, backoff: { type: "exponential", delayMs: retry.backoffMs } },
     );
 
   const newJob = (rowId: number) => ({
@@ -90,9 +100,11 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
       });
       if (rowId === null) {
         log.info({ deliveryId, event }, "webhook repeat ignored");
+        outcome(event, "duplicate");
         return false;
       }
       log.info({ deliveryId, event }, "webhook accepted");
+      outcome(event, "accepted");
       return true;
     },
 
@@ -104,6 +116,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
       if (handlers.length === 0) {
         await finishDelivery(knex, delivery.id, "skipped", `no handler for ${delivery.event}${delivery.action ? `.${delivery.action}` : ""}`);
         deliveryLog.debug("webhook skipped");
+        outcome(delivery.event, "skipped");
         return;
       }
       try {
@@ -112,21 +125,26 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
         const message = error instanceof Error ? error.message : String(error);
         const last = attempt >= maxAttempts;
         await finishDelivery(knex, delivery.id, last ? "failed" : "pending", message.slice(0, 2000));
+        outcome(delivery.event, last ? "failed" : "retrying");
         throw error;
       }
       await finishDelivery(knex, delivery.id, "processed");
       deliveryLog.info("webhook processed");
+      outcome(delivery.event, "processed");
     },
 
     async sweep(sweepOptions = {}) {
-      const ids = await listOverdueDeliveries(knex, {
+      const overdue = await listOverdueDeliveries(knex, {
         pendingForMs: sweepOptions.pendingForMs ?? sweepPendingAfterMs,
         staleAfterMs,
         limit: 500,
       });
       let enqueued = 0;
-      for (const id of ids) {
-        const result = await enqueue(id);
+      for (const { id, attempts } of overdue) {
+        // A delivery never claimed keeps its first job id, so a job still waiting in the queue is
+        // not doubled. One claimed by a worker that died has a job the queue may remember as
+        // completed (its retry found the row still "processing"): it needs an id of its own.
+        const result = attempts === 0 ? await enqueue(id) : await enqueue(id, `${jobIdFor(id)}-attempt-${attempts}`);
         if (result.added) enqueued += 1;
       }
       if (enqueued > 0) log.warn({ enqueued }, "webhook sweeper re-enqueued deliveries");
@@ -134,5 +152,24 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
     },
 
     stats: () => getInboxStats(knex),
+
+    async redeliver(deliveryRowId) {
+      const reopened = await reopenDelivery(knex, deliveryRowId);
+      if (reopened) {
+        const job = newJob(deliveryRowId);
+        try {
+          await queue.add<ProcessDeliveryData>(job.name, job.data, { ...job.options, jobId: `${jobIdFor(deliveryRowId)}-again-${reopened.updatedAt.getTime()}` });
+        } catch (error) {
+          // Left pending, the sweeper might re-add it under its first job id, which the queue may
+          // still hold as failed: put it back as failed so the operator can try again.
+          await finishDelivery(knex, deliveryRowId, "failed", `redelivery could not be queued: ${error instanceof Error ? error.message : String(error)}`.slice(0, 2000));
+          throw error;
+        }
+        log.info({ deliveryId: reopened.deliveryId, event: reopened.event }, "webhook redelivered");
+        return { delivery: reopened, requeued: true };
+      }
+      const delivery = await getDeliverySummary(knex, deliveryRowId);
+      return delivery ? { delivery, requeued: false } : null;
+    },
   };
 }

@@ -88,9 +88,12 @@ export async function finishDelivery(knex: Knex, id: number, status: DeliverySta
 }
 
 /** Deliveries that should have been processed by now: pending too long, or processing on a dead worker. */
-export async function listOverdueDeliveries(knex: Knex, options: { pendingForMs: number; staleAfterMs: number; limit: number }): Promise<number[]> {
-  const rows: Array<{ id: number | string }> = await knex("webhook_deliveries")
-    .select("id")
+export async function listOverdueDeliveries(
+  knex: Knex,
+  options: { pendingForMs: number; staleAfterMs: number; limit: number },
+): Promise<Array<{ id: number; attempts: number }>> {
+  const rows: Array<{ id: number | string; attempts: number }> = await knex("webhook_deliveries")
+    .select("id", "attempts")
     .where((q) =>
       q
         .where("status", "pending")
@@ -101,7 +104,7 @@ export async function listOverdueDeliveries(knex: Knex, options: { pendingForMs:
     )
     .orderBy("received_at", "asc")
     .limit(options.limit);
-  return rows.map((r) => Number(r.id));
+  return rows.map((r) => ({ id: Number(r.id), attempts: Number(r.attempts) }));
 }
 
 export interface InboxStats {

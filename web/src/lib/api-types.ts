@@ -13,6 +13,8 @@ export interface Health {
   queue: { ok: boolean; driver: "bullmq" | "memory" };
   redis: { ok: boolean; configured: boolean };
   github: { appConfigured: boolean; setupUrl?: string };
+  /** the first-run sample dataset (see npm run sample:reset) */
+  sampleData?: { loaded: boolean; loading?: boolean };
 }
 
 export interface Stats {

@@ -3,6 +3,7 @@ import type { ApiResult, Health } from "$lib/api-types";
 import { loadHealth } from "$lib/server/load-health";
 import { loadUnreadCount } from "$lib/notifications/load-unread-count";
 import { loadSession } from "$lib/server/session";
+import { THEME_COOKIE, toTheme } from "$lib/theme";
 import type { LayoutServerLoad } from "./$types";
 
 // Prerendered pages (the landing page) are written at build time and served as files: they cannot
@@ -15,5 +16,11 @@ export const load: LayoutServerLoad = async (event) => {
   // The signed-in user (null when signed out, and always on prerendered pages) for the user menu.
   const session = building ? null : await loadSession(event);
   // The header's notifications badge.
-  return { health: building ? PRERENDERED : await loadHealth(fetch), session, unreadNotifications: await loadUnreadCount(event, session !== null) };
+  return {
+    health: building ? PRERENDERED : await loadHealth(fetch),
+    session,
+    unreadNotifications: await loadUnreadCount(event, session !== null),
+    // The footer's colours form shows the current choice.
+    theme: building ? toTheme(null) : toTheme(event.cookies.get(THEME_COOKIE)),
+  };
 };
