@@ -37,13 +37,12 @@ export interface EnrichDeps {
  * Which client can read the PR: the App's installation for installed repositories, else the
  * author's own token (they can see their PRs, private ones too), else the crawler token.
  */
-async function clientFor(deps: EnrichDeps, repositoryId: number, userId: number | null): Promise<ProbotOctokit> {
+async function clientFor(deps: EnrichDeps, repositoryId: number, userId: number | null): Promise<ProbotOctokit | null> {
   const repository = await getRepository(deps.knex, repositoryId);
-  if (repository?.installationId) return deps.github.forInstallation(repository.installationId);
+  // Without the App's credentials (setup mode, sample data) an installation cannot be read from.
+  if (repository?.installationId && deps.github.probot) return deps.github.forInstallation(repository.installationId);
   if (userId !== null) return deps.github.forUser(await deps.getUserToken(userId));
-  const crawler = deps.github.forCrawler();
-  if (crawler) return crawler;
-  throw new PermanentJobError(`no GitHub client can read repository ${repositoryId}: not installed, author not signed up, no crawler token`);
+  return deps.github.forCrawler();
 }
 
 const statusOf = (error: unknown) => (typeof error === "object" && error !== null && "status" in error ? Number((error as { status: unknown }).status) : 0);
@@ -55,6 +54,12 @@ export function createEnrichJob(deps: EnrichDeps) {
     if (!contribution) return;
     const [owner, repo] = contribution.repoFullName.split("/") as [string, string];
     const octokit = await clientFor(deps, contribution.repositoryId, contribution.userId);
+    if (!octokit) {
+      // Not a failure to retry: nothing could ever read it. The contribution stays as recorded
+      // (title from the repository and number, no size or languages).
+      deps.log.info({ contributionId: contribution.id, repositoryId: contribution.repositoryId }, "contribution left unenriched: no GitHub client can read its repository");
+      return;
+    }
     let pr;
     let files;
     try {
