@@ -1,14 +1,11 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
-import pg from "pg";
 import { pino } from "pino";
 import { loadConfig } from "../src/config.js";
 import { createIlluminate, type Illuminate } from "../src/create-illuminate.js";
@@ -17,7 +14,8 @@ import { signAccessToken } from "../src/users/session/access-token.js";
 import { createSessionFamily } from "../src/users/session/refresh-tokens.js";
 import { cookieNames } from "../src/users/session/session-cookies.js";
 import { deriveSessionKeys } from "../src/users/session/session-keys.js";
-import { benchDatabaseUrls, percentile } from "./bench-matching-seed.js";
+import { percentile } from "./bench-matching-seed.js";
+import { removeQueueKeys, startGithubStub, throwawayDatabase } from "./bench-services.js";
 
 // npm run bench:load — the whole server under a realistic mix of traffic. Illuminate runs in a child
 // process (ROLE=all: web and worker; on DATABASE_URL / REDIS_URL when set, in a throwaway database
@@ -59,34 +57,6 @@ type ToServer = { type: "prepare"; expected: number } | { type: "stop" };
 
 // ---------------------------------------------------------------- the server, in the child process
 
-async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `illuminate_bench_load_${randomBytes(4).toString("hex")}`;
-  const urls = benchDatabaseUrls(serverUrl, name);
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: urls.admin });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  return { url: urls.bench, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-/** GitHub for the worker's calls (installation tokens; everything else unknown), on loopback. */
-async function startGithubStub(): Promise<{ host: string; close(): void }> {
-  const server = createServer((req, res) => {
-    req.resume();
-    const token = req.method === "POST" && /\/app\/installations\/\d+\/access_tokens$/.test(req.url ?? "");
-    res.writeHead(token ? 201 : 404, { "content-type": "application/json" });
-    res.end(JSON.stringify(token ? { token: "ghs_bench", expires_at: "2099-01-01T00:00:00Z" } : { message: "Not Found" }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
-}
-
 async function signInReader(illuminate: Illuminate): Promise<string> {
   const { knex } = illuminate.db;
   await knex.raw(`insert into users (id, github_id, login) overriding system value values (?, ?, ?) on conflict do nothing`, [READER.id, READER.id, READER.login]);
@@ -107,7 +77,7 @@ async function runServer(): Promise<void> {
   const log = pino({ level: "silent" });
   const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
   const dataDir = mkdtempSync(join(tmpdir(), "illuminate-bench-load-"));
-  const database = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL) : null;
+  const database = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL, "load") : null;
   const github = await startGithubStub();
   const config = loadConfig({
     NODE_ENV: "development",
@@ -159,7 +129,7 @@ async function runServer(): Promise<void> {
       } else if (message.type === "stop") {
         await illuminate.close();
         github.close();
-        if (config.redisUrl) await removeKeys(config.redisUrl, prefix);
+        if (config.redisUrl) await removeQueueKeys(config.redisUrl, prefix);
         await database?.drop();
         rmSync(dataDir, { recursive: true, force: true });
         process.exit(0);
@@ -171,19 +141,6 @@ async function runServer(): Promise<void> {
   });
 }
 
-async function removeKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-}
 
 // ------------------------------------------------------------- the load, in this (parent) process
 

@@ -1,17 +1,15 @@
 import { fork } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
-import pg from "pg";
 import { pino } from "pino";
 import { loadConfig } from "../src/config.js";
 import { createIlluminate } from "../src/create-illuminate.js";
 import { createBullQueue } from "../src/queue/create-bull-queue.js";
+import { removeQueueKeys, startGithubStub, throwawayDatabase } from "./bench-services.js";
 import type { LoadResult, LoadRun } from "./bench-webhook-load.js";
 
 // npm run bench:webhooks — signed deliveries over HTTP at a controlled rate, against the real
@@ -40,58 +38,10 @@ function load(run: LoadRun): Promise<LoadResult> {
   });
 }
 
-/** A database of its own on the given server, dropped afterwards. */
-async function throwawayDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `illuminate_bench_webhooks_${randomBytes(4).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-/**
- * GitHub, for whatever the domains' handlers ask of it during the run (installation tokens, the
- * bot comment): answered at once on 127.0.0.1, so nothing leaves the machine and nothing waits.
- */
-async function startGithubStub(): Promise<{ host: string; close(): void }> {
-  const server = createServer((req, res) => {
-    req.resume();
-    const token = req.method === "POST" && /\/app\/installations\/\d+\/access_tokens$/.test(req.url ?? "");
-    res.writeHead(token ? 201 : 404, { "content-type": "application/json" });
-    res.end(JSON.stringify(token ? { token: "ghs_bench", expires_at: "2099-01-01T00:00:00Z" } : { message: "Not Found" }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
-}
-
-/** The run's BullMQ keys (its own prefix), so the bench leaves nothing in a shared Redis. */
-async function removeQueueKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function main() {
   const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
   const dataDir = mkdtempSync(join(tmpdir(), "illuminate-bench-"));
-  const database = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL) : null;
+  const database = process.env.DATABASE_URL ? await throwawayDatabase(process.env.DATABASE_URL, "webhooks") : null;
   const log = pino({ level: "silent" });
   const github = await startGithubStub();
   const config = loadConfig({
