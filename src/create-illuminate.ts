@@ -167,7 +167,7 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
   let rateLimits: HttpRateLimits | null = null;
   if (runsWeb) {
     rateLimits = createHttpRateLimits(config.redisUrl, config.rateLimits);
-    const webhooks = github.probot ? await createWebhookMiddleware({ probot: github.probot, inbox }) : null;
+    const webhooks = github.probot ? createWebhookMiddleware({ secret: config.github.webhookSecret, inbox }) : null;
     if (!webhooks) log.warn("GitHub App not configured: running in setup mode, open /setup to register it");
     const setup =
       config.github.appConfigured || config.env === "production"

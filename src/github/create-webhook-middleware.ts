@@ -1,5 +1,5 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createNodeMiddleware, type Probot } from "probot";
 import { isDatabaseUnavailable } from "../db/database-unavailable.js";
 import { HttpError } from "../http/http-error.js";
 import type { WebhookInbox } from "./inbox/create-webhook-inbox.js";
@@ -12,56 +12,94 @@ export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: 
 const EVENT_NAME = /^[a-z][a-z_]{0,63}$/;
 /** GitHub caps a delivery at 25 MB. */
 const MAX_DELIVERY_BYTES = 25 * 1024 * 1024;
+const JSON_CONTENT_TYPE = /^\s*application\/json\s*(;|$)/i;
+
+export interface IncomingDelivery {
+  event: string | undefined;
+  deliveryId: string | undefined;
+  signature: string | undefined;
+  /** the raw body, exactly as it arrived */
+  body: Buffer;
+}
 
 /**
- * Probot verifies `X-Hub-Signature-256` (a bad or missing signature answers 400 before we see it);
- * our only handler writes the delivery to the inbox and returns, so GitHub gets its answer at once.
+ * Checks a delivery is GitHub's (`X-Hub-Signature-256`: HMAC-SHA256 of the raw body with the App's
+ * webhook secret, compared in constant time), parses it once and writes it to the inbox; a worker
+ * processes it later. Throws an HttpError saying what is wrong with a delivery it refuses.
+ * Returns false for a repeat of a stored delivery.
  */
-export async function createWebhookMiddleware(options: { probot: Probot; inbox: WebhookInbox }): Promise<NodeMiddleware> {
-  const middleware = (await createNodeMiddleware(
-    (app) => {
-      app.onAny(async (context) => {
-        try {
-          await options.inbox.accept({
-            deliveryId: context.id,
-            event: context.name,
-            payload: context.payload as unknown as Record<string, unknown>,
-          });
-        } catch (error) {
-          // Probot answers with the error's `status` and message. Nothing internal leaks to the
-          // sender, and a database outage is a 503: GitHub shows the delivery failed, to redeliver.
-          throw isDatabaseUnavailable(error)
-            ? Object.assign(new Error("the database is unreachable; redeliver later", { cause: error }), { name: "ServiceUnavailable", status: 503 })
-            : Object.assign(new Error("the delivery could not be stored", { cause: error }), { name: "InternalError", status: 500 });
-        }
-      });
-    },
-    { probot: options.probot, webhooksPath: WEBHOOK_PATH },
-  )) as NodeMiddleware;
-
-  // Probot answers 500 to a correctly signed delivery whose event name is empty or "__proto__", or
-  // whose payload is not a JSON object; such a delivery is malformed, so it gets a 400 first.
-  return async (req, res, next) => {
-    if (req.method !== "POST" || (req.url ?? "").split("?")[0] !== WEBHOOK_PATH) return middleware(req, res, next);
-    const fail = (error: HttpError) => {
-      if (next) next(error);
-      else res.writeHead(error.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: error.code, message: error.message } }));
-      return true;
-    };
-    const event = req.headers["x-github-event"];
-    if (typeof event === "string" && !EVENT_NAME.test(event)) return fail(new HttpError(400, "invalid_webhook", "X-GitHub-Event is not an event name"));
-    const raw = await readBody(req).catch(() => undefined);
-    if (raw === undefined) return fail(new HttpError(400, "request_aborted", "The delivery was not received whole"));
-    if (raw === null) return fail(new HttpError(413, "payload_too_large", "A delivery is at most 25 MB"));
-    if (!isJsonObject(raw)) return fail(new HttpError(400, "invalid_webhook", "A delivery's payload is a JSON object"));
-    // Probot's body reader takes a string body as the payload, so the stream is not read twice.
-    (req as IncomingMessage & { body?: unknown }).body = raw;
-    return middleware(req, res, next);
+export function createWebhookReceiver(options: { secret: string; inbox: Pick<WebhookInbox, "accept"> }): (delivery: IncomingDelivery) => Promise<boolean> {
+  const { secret, inbox } = options;
+  return async ({ event, deliveryId, signature, body }) => {
+    const missing = [event ? null : "X-GitHub-Event", deliveryId ? null : "X-GitHub-Delivery", signature ? null : "X-Hub-Signature-256"].filter(Boolean);
+    if (missing.length > 0) throw new HttpError(400, "invalid_webhook", `Required headers missing: ${missing.join(", ")}`);
+    if (!EVENT_NAME.test(event!)) throw new HttpError(400, "invalid_webhook", "X-GitHub-Event is not an event name");
+    if (deliveryId!.length > 100) throw new HttpError(400, "invalid_webhook", "X-GitHub-Delivery is too long");
+    if (!signatureMatches(secret, body, signature!)) throw new HttpError(400, "invalid_signature", "The signature does not match the payload and the webhook secret");
+    const payload = parseObject(body);
+    if (!payload) throw new HttpError(400, "invalid_webhook", "A delivery's payload is a JSON object");
+    try {
+      return await inbox.accept({ deliveryId: deliveryId!, event: event!, payload });
+    } catch (error) {
+      // Nothing internal leaks to the sender. A database outage is a 503: GitHub marks the delivery
+      // failed, to be redelivered; the inbox makes a redelivery of a stored one a no-op.
+      throw isDatabaseUnavailable(error)
+        ? Object.assign(new HttpError(503, "database_unavailable", "The database is unreachable; redeliver later"), { cause: error })
+        : Object.assign(new HttpError(500, "internal_error", "The delivery could not be stored"), { cause: error });
+    }
   };
 }
 
-/** The body as UTF-8 (decoded the way Probot decodes it), or null when it is over the cap. */
-async function readBody(req: IncomingMessage): Promise<string | null> {
+/**
+ * `POST /api/github/webhooks`: the receiver over HTTP, answering `200 ok` at once.
+ *
+ * It makes the check Probot's receiver makes, minus what we never use: Probot builds an
+ * authenticated Octokit for every event before handing it over, and the receiver only stores the
+ * delivery (docs/index-and-health.md, "Receiving webhooks").
+ */
+export function createWebhookMiddleware(options: { secret: string; inbox: Pick<WebhookInbox, "accept"> }): NodeMiddleware {
+  const receive = createWebhookReceiver(options);
+  const header = (req: IncomingMessage, name: string) => {
+    const value = req.headers[name];
+    return typeof value === "string" ? value : undefined;
+  };
+
+  return async (req, res, next) => {
+    if ((req.url ?? "").split("?")[0] !== WEBHOOK_PATH) {
+      next?.();
+      return false;
+    }
+    const fail = (error: unknown) => {
+      const httpError = error instanceof HttpError ? error : new HttpError(500, "internal_error", "The delivery could not be stored");
+      if (next) next(error);
+      else res.writeHead(httpError.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: httpError.code, message: httpError.message } }));
+      return true;
+    };
+    if (req.method !== "POST") return fail(new HttpError(405, "method_not_allowed", "Webhooks are delivered with POST"));
+    if (!JSON_CONTENT_TYPE.test(req.headers["content-type"] ?? "")) {
+      return fail(new HttpError(415, "unsupported_media_type", 'Deliveries are accepted as "application/json": set the webhook\'s content type to JSON'));
+    }
+    const body = await readBody(req).catch(() => undefined);
+    if (body === undefined) return fail(new HttpError(400, "request_aborted", "The delivery was not received whole"));
+    if (body === null) return fail(new HttpError(413, "payload_too_large", "A delivery is at most 25 MB"));
+    try {
+      await receive({ event: header(req, "x-github-event"), deliveryId: header(req, "x-github-delivery"), signature: header(req, "x-hub-signature-256"), body });
+    } catch (error) {
+      return fail(error);
+    }
+    res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+    return true;
+  };
+}
+
+function signatureMatches(secret: string, body: Buffer, signature: string): boolean {
+  const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The raw body, or null when it is over the cap. */
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -69,14 +107,14 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
     if (size > MAX_DELIVERY_BYTES) return null;
     chunks.push(chunk);
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
-function isJsonObject(raw: string): boolean {
+function parseObject(body: Buffer): Record<string, unknown> | null {
   try {
-    const value: unknown = JSON.parse(raw);
-    return typeof value === "object" && value !== null && !Array.isArray(value);
+    const value: unknown = JSON.parse(body.toString("utf8"));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
-    return false;
+    return null;
   }
 }

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { Webhooks } from "@octokit/webhooks";
+import { createWebhookReceiver } from "../github/create-webhook-middleware.js";
 import type { WebhookInbox } from "../github/inbox/create-webhook-inbox.js";
 import type { SampleDelivery } from "./generate-sample-deliveries.js";
 
@@ -25,26 +25,25 @@ export const toSignedDelivery = (delivery: SampleDelivery, secret = SAMPLE_WEBHO
 };
 
 /**
- * The receiving half of the webhook endpoint, without the HTTP: @octokit/webhooks verifies the
- * signature and parses the body (what Probot's middleware does with a real delivery), and the one
- * handler stores it in the inbox, exactly as the Probot handler does. A bad signature is refused.
- * Returns how many deliveries were new to the inbox.
+ * The sample's deliveries through the webhook endpoint's own receiver, without the HTTP: the
+ * signature is checked and the body parsed exactly as for a real delivery, and it is stored in the
+ * inbox. A bad signature is refused. Returns how many deliveries were new to the inbox.
  */
 export async function deliverSample(
   inbox: Pick<WebhookInbox, "accept">,
   deliveries: SignedDelivery[],
   options: { secret?: string; batch?: number; signal?: AbortSignal } = {},
 ): Promise<number> {
-  const webhooks = new Webhooks({ secret: options.secret ?? SAMPLE_WEBHOOK_SECRET });
+  const receive = createWebhookReceiver({ secret: options.secret ?? SAMPLE_WEBHOOK_SECRET, inbox });
   let accepted = 0;
-  webhooks.onAny(async (event) => {
-    if (await inbox.accept({ deliveryId: event.id, event: event.name, payload: event.payload as unknown as Record<string, unknown> })) accepted += 1;
-  });
   const batch = options.batch ?? 25;
   // In order, a batch at a time: the inbox stores each batch in one statement, oldest first.
   for (let i = 0; i < deliveries.length; i += batch) {
     options.signal?.throwIfAborted();
-    await Promise.all(deliveries.slice(i, i + batch).map((d) => webhooks.verifyAndReceive({ id: d.id, name: d.name, payload: d.body, signature: d.signature })));
+    const results = await Promise.all(
+      deliveries.slice(i, i + batch).map((d) => receive({ event: d.name, deliveryId: d.id, signature: d.signature, body: Buffer.from(d.body) })),
+    );
+    accepted += results.filter(Boolean).length;
   }
   return accepted;
 }

@@ -19,6 +19,27 @@ describe("group commit", () => {
     expect(await submit(5)).toBe(50);
   });
 
+  it("with concurrency 2, a second flush starts while the first is in flight, and later items wait for either", async () => {
+    const started: number[][] = [];
+    const release: Array<() => void> = [];
+    const submit = createGroupCommit(
+      async (items: number[]) => {
+        started.push(items);
+        await new Promise<void>((resolve) => release.push(resolve));
+        return items;
+      },
+      { concurrency: 2 },
+    );
+    const all = [submit(1), submit(2), submit(3), submit(4)];
+    // 1 and 2 each flushed at once (two flushes free); 3 and 4 wait together for the next slot.
+    expect(started).toEqual([[1], [2]]);
+    release.shift()!();
+    await tick();
+    expect(started).toEqual([[1], [2], [3, 4]]);
+    while (release.length > 0) release.shift()!();
+    expect(await Promise.all(all)).toEqual([1, 2, 3, 4]);
+  });
+
   it("caps a batch at maxBatch", async () => {
     const sizes: number[] = [];
     const submit = createGroupCommit(async (items: number[]) => {

@@ -74,8 +74,9 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
     options: { jobId: jobIdFor(rowId), attempts: retry.attempts, backoff: { type: "exponential" as const, delayMs: retry.backoffMs } },
   });
 
-  // Deliveries arriving together share one INSERT and one enqueue round trip. Each caller is
-  // answered only after its row is committed, so an acknowledgement still means "stored".
+  // Deliveries arriving together share one INSERT and one enqueue round trip; two batches may be
+  // in flight, so one's INSERT overlaps the other's enqueue. Each caller is answered only after
+  // its row is committed, so an acknowledgement still means "stored".
   const store = createGroupCommit<NewDelivery, number | null>(async (deliveries) => {
     const rowIds = await insertDeliveries(knex, deliveries);
     const fresh = rowIds.filter((id): id is number => id !== null);
@@ -86,7 +87,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
       log.warn({ err: error, deliveries: fresh.length }, "webhooks stored but not enqueued");
     }
     return rowIds;
-  });
+  }, { concurrency: 4 });
 
   return {
     async accept({ deliveryId, event, payload }) {
