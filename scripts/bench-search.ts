@@ -78,10 +78,10 @@ async function main() {
       if (ROUNDS > 1) console.log(`\nround ${round} of ${ROUNDS}`);
       await measure(db, deps);
     }
-    for (const q of ["parser crash", "paginaton"]) {
+    for (const q of ["parser crash", "i18n locale", "paginaton"]) {
       const asOf = new Date();
-      const { fuzzy, fixed } = await planSearch(db.knex, {}, q, asOf);
-      const plan = await db.knex.raw(`explain (analyze, buffers) ${searchSql({}, false, fuzzy)}`, { q, fixed, asOf: asOf.toISOString(), limitPlusOne: 21 });
+      const searchPlan = await planSearch(db.knex, {}, q, asOf);
+      const plan = await db.knex.raw(`explain (analyze, buffers) ${searchSql({}, false, searchPlan)}`, { q, fixed: searchPlan.fixed, asOf: asOf.toISOString(), limitPlusOne: 21 });
       console.log(`\nEXPLAIN ANALYZE of the search "${q}" at ${SIZE.toLocaleString("en")} issues:\n${plan.rows.map((r: Record<string, string>) => r["QUERY PLAN"]).join("\n")}`);
     }
   } finally {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { HttpError } from "../../http/http-error.js";
 import { filterShape, filtersOf, type Filters } from "../feed-filters.js";
 import type { SignedCursor } from "../signed-cursor.js";
-import { correctionSql, exactCountSql, FUZZY_BELOW, searchSql } from "./search-sql.js";
+import { correctionSql, exactCountSql, FUZZY_BELOW, matchEstimateSql, searchSql, shouldWalkRecency } from "./search-sql.js";
 
 export const MAX_QUERY_LENGTH = 200;
 
@@ -40,16 +40,42 @@ interface Position extends Record<string, unknown> {
   id: number;
 }
 
+export interface SearchPlan {
+  fuzzy: boolean;
+  /** the query with unknown words corrected, when typo tolerance found corrections */
+  fixed: string | null;
+  /** read the newest matches of the query off the recency index (see shouldWalkRecency) */
+  walkRecency: boolean;
+  /** the same for the corrected query */
+  walkFixed: boolean;
+}
+
+/** The planner's estimate of how many open issues `q` matches; EXPLAIN reads no rows. */
+async function estimateMatches(knex: Knex, q: string): Promise<number> {
+  const explained = await knex.raw(matchEstimateSql, { q });
+  const raw: unknown = explained.rows[0]?.["QUERY PLAN"];
+  const plans = (typeof raw === "string" ? JSON.parse(raw) : raw) as Array<{ Plan?: { "Plan Rows"?: number } }> | undefined;
+  return Number(plans?.[0]?.Plan?.["Plan Rows"] ?? 0);
+}
+
 /**
  * Typo tolerance is for queries full text barely answers: at least 3 characters and fewer than
  * FUZZY_BELOW full-text matches as of `asOf`, so every page of one search decides the same way.
+ * How each candidate scan reads is chosen from the planner's estimate of the matches; either way
+ * the candidates are the same, so it never changes a result.
  */
-export async function planSearch(knex: Knex, filters: Filters, q: string, asOf: Date): Promise<{ fuzzy: boolean; fixed: string | null }> {
-  if (q.length < 3) return { fuzzy: false, fixed: null };
+export async function planSearch(knex: Knex, filters: Filters, q: string, asOf: Date): Promise<SearchPlan> {
   const count = await knex.raw(exactCountSql(filters), { ...filters, q, asOf: asOf.toISOString() });
-  if (Number(count.rows[0].n) >= FUZZY_BELOW) return { fuzzy: false, fixed: null };
-  const correction = await knex.raw(correctionSql, { q });
-  return { fuzzy: true, fixed: (correction.rows[0]?.fixed as string | null) ?? null };
+  const found = Number(count.rows[0].n);
+  const total = Number(count.rows[0].total);
+  if (found < FUZZY_BELOW) {
+    if (q.length < 3) return { fuzzy: false, fixed: null, walkRecency: true, walkFixed: true };
+    const correction = await knex.raw(correctionSql, { q });
+    const fixed = (correction.rows[0]?.fixed as string | null) ?? null;
+    const walkFixed = fixed === null || shouldWalkRecency(await estimateMatches(knex, fixed), total);
+    return { fuzzy: true, fixed, walkRecency: true, walkFixed };
+  }
+  return { fuzzy: false, fixed: null, walkRecency: shouldWalkRecency(await estimateMatches(knex, q), total), walkFixed: true };
 }
 
 /** Full-text and typo-tolerant search over open issues; taken and not-ready ones are shown but marked. */
@@ -77,7 +103,7 @@ export async function searchIssues(
     ...(position ? { pRank: String(position.rank), pId: position.id } : {}),
   };
   const plan = await planSearch(knex, filtersOf(rest), q, asOf);
-  const result = await knex.raw(searchSql(filtersOf(rest), Boolean(position), plan.fuzzy), { ...bindings, fixed: plan.fixed });
+  const result = await knex.raw(searchSql(filtersOf(rest), Boolean(position), plan), { ...bindings, fixed: plan.fixed });
   const rows = result.rows as Array<Record<string, unknown>>;
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

@@ -41,9 +41,23 @@ const FIXED_TSQ = `websearch_to_tsquery('english', cast(:fixed as text))`;
  * little for common words and is a GIN lookup for rare ones.
  */
 export function exactCountSql(filters: Filters): string {
-  return `select count(*)::int as n from (
+  return `select count(*)::int as n, (select greatest(c.reltuples, 0) from pg_class c where c.oid = 'issues'::regclass) as total from (
     select 1 from issues i where i.search_vector @@ ${TSQ} and i.state = 'open' and i.created_at <= cast(:asOf as timestamptz) ${scanFilterSql(filters)}
     limit ${FUZZY_BELOW}) x`;
+}
+
+/** The planner's estimate of the open issues the query matches (EXPLAIN, nothing is read). */
+export const matchEstimateSql = `explain (format json) select 1 from issues i where i.search_vector @@ ${TSQ} and i.state = 'open'`;
+
+/**
+ * Walking the recency index reads about TEXT_CANDIDATES × total ÷ matches rows to find the newest
+ * matches; collecting every match from the GIN index and sorting them reads about `matches` rows.
+ * Walk when that is no more: common words. For middling ones (thousands of matches in a million)
+ * the planner still walks, trusting a correlation between recency and the table's order that
+ * issues do not have, and reads tens of thousands of scattered rows.
+ */
+export function shouldWalkRecency(estimatedMatches: number, totalIssues: number): boolean {
+  return estimatedMatches * estimatedMatches >= TEXT_CANDIDATES * Math.max(totalIssues, 1);
 }
 
 /**
@@ -74,14 +88,22 @@ left join lateral (
  * query join the candidates. Availability, health and highlighting are computed only for the rows
  * of the page, on HTML-escaped text.
  */
-export function searchSql(filters: Filters, hasPosition: boolean, fuzzy: boolean): string {
-  const issueScan = (tsq: string, limit: number) => `
+export function searchSql(
+  filters: Filters,
+  hasPosition: boolean,
+  plan: { fuzzy: boolean; walkRecency?: boolean; walkFixed?: boolean },
+): string {
+  const { fuzzy, walkRecency = true, walkFixed = true } = plan;
+  // The same order either way; written as an expression, it cannot be read off the recency index,
+  // so the planner collects the matches from the GIN index and sorts them (see shouldWalkRecency).
+  const recency = (walk: boolean) => (walk ? "i.github_updated_at" : "(i.github_updated_at + interval '0 seconds')");
+  const issueScan = (tsq: string, limit: number, walk = true) => `
     select i.id from issues i
     where i.search_vector @@ ${tsq} and i.state = 'open' and i.created_at <= cast(:asOf as timestamptz) ${scanFilterSql(filters)}
-    order by i.github_updated_at desc, i.id desc limit ${limit}`;
+    order by ${recency(walk)} desc, i.id desc limit ${limit}`;
   const typoTolerance = fuzzy
     ? `, fuzzy as materialized (
-  select x.id from (${issueScan(FIXED_TSQ, FUZZY_CANDIDATES)}
+  select x.id from (${issueScan(FIXED_TSQ, FUZZY_CANDIDATES, walkFixed)}
   ) x
   union all
   select y.id from (
@@ -96,7 +118,7 @@ export function searchSql(filters: Filters, hasPosition: boolean, fuzzy: boolean
 )`
     : `, t as materialized (select ${TSQ} as tsq)`;
   return `
-with exact as materialized (${issueScan(TSQ, TEXT_CANDIDATES)}
+with exact as materialized (${issueScan(TSQ, TEXT_CANDIDATES, walkRecency)}
 )${typoTolerance}, cand as (
   select id from exact ${fuzzy ? "union select id from fuzzy" : ""}
 ), ranked as (
