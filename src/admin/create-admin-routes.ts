@@ -7,7 +7,8 @@ import { apiRoutes } from "../http/api-spec.js";
 import { HttpError, notFound } from "../http/http-error.js";
 import { QueueUnavailableError } from "../queue/errors.js";
 import type { Queue } from "../queue/types.js";
-import { ADMIN_COOKIE, ADMIN_COOKIE_MAX_AGE_SECONDS, ADMIN_COOKIE_PATH, adminCookieValue, isAdminToken, requireAdminAccess } from "./admin-session.js";
+import { sameSecret } from "../http/same-secret.js";
+import { ADMIN_COOKIE, ADMIN_COOKIE_MAX_AGE_SECONDS, ADMIN_COOKIE_PATH, adminCookieValue, requireAdminAccess } from "./admin-session.js";
 
 export const inboxQuery = z
   .object({
@@ -55,7 +56,7 @@ export function createAdminRoutes(options: { knex: Knex; queue: Queue; inbox: We
       res.json({ required: false, cookie: null });
       return;
     }
-    if (!isAdminToken(token, options.adminToken)) throw new HttpError(401, "unauthorized", "That is not the ADMIN_TOKEN");
+    if (!sameSecret(token, options.adminToken)) throw new HttpError(401, "unauthorized", "That is not the ADMIN_TOKEN");
     // The dashboard sets the cookie itself: a response read by its server never reaches the browser.
     res.json({
       required: true,

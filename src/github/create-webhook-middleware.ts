@@ -1,7 +1,8 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isDatabaseUnavailable } from "../db/database-unavailable.js";
 import { HttpError } from "../http/http-error.js";
+import { sameSecret } from "../http/same-secret.js";
 import type { WebhookInbox } from "./inbox/create-webhook-inbox.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
@@ -93,9 +94,7 @@ export function createWebhookMiddleware(options: { secret: string; inbox: Pick<W
 }
 
 function signatureMatches(secret: string, body: Buffer, signature: string): boolean {
-  const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
-  const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSecret(signature, `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
 }
 
 /** The raw body, or null when it is over the cap. */

@@ -11,7 +11,7 @@ import { requestContext } from "./request-context.js";
 export interface HttpAppOptions {
   log: Logger;
   production: boolean;
-  /** Probot's verified webhook endpoint; null in setup mode */
+  /** the webhook receiver (signature-checked); null in setup mode */
   webhooks: NodeMiddleware | null;
   /** routers mounted under /api */
   api: Router[];
@@ -46,7 +46,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // `Origin: null` even on same-origin form posts, which fails SvelteKit's and our CSRF origin checks.
   app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: options.production, referrerPolicy: { policy: "same-origin" } }));
 
-  // Probot reads the raw body to check the signature, so it must come before any body parser.
+  // The receiver reads the raw body to check the signature, so it must come before any body parser.
   if (options.webhooks) {
     const webhooks = options.webhooks;
     app.use((req, res, next) => {

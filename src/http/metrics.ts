@@ -1,8 +1,8 @@
-import { timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { JobHandler, Queue } from "../queue/types.js";
 import { HttpError } from "./http-error.js";
+import { bearerToken, sameSecret } from "./same-secret.js";
 
 export type DeliveryOutcome = "accepted" | "duplicate" | "processed" | "skipped" | "retrying" | "failed";
 
@@ -146,12 +146,6 @@ export function createMetrics(options: { queue: Queue; defaultMetrics?: boolean 
   };
 }
 
-const sameSecret = (given: string, expected: string) => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
-
 /**
  * `GET /metrics` on the main port: `Authorization: Bearer <METRICS_TOKEN or ADMIN_TOKEN>`. With
  * neither set it is open outside production (a laptop) and refused in production. `open: true`
@@ -166,8 +160,7 @@ export function metricsHandler(metrics: Metrics, options: { tokens: Array<string
         return;
       }
       if (tokens.length > 0) {
-        const header = req.headers.authorization ?? "";
-        const given = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+        const given = bearerToken(req.headers.authorization);
         if (!given || !tokens.some((token) => sameSecret(given, token))) {
           next(new HttpError(401, "unauthorized", "Scraping needs Authorization: Bearer <METRICS_TOKEN>"));
           return;

@@ -111,17 +111,9 @@ interface UserAuth {
  * session is verified, and every API route that knows its reader goes through one of these two.
  */
 export function withUserRateLimit<T extends UserAuth>(auth: T, limit: Limit): T {
+  const perUser = rateLimit(limit, (req) => (req.user ? `user-${req.user.id}` : null), "requests for your account");
   const after = (authenticate: RequestHandler): RequestHandler => (req, res, next) => {
-    const pending = authenticate(req, res, (error?: unknown) => {
-      if (error !== undefined || !req.user) {
-        next(error);
-        return;
-      }
-      limit.consume(`user-${req.user.id}`).then(
-        (waitMs) => next(waitMs > 0 ? tooManyRequests(res, waitMs, "requests for your account") : undefined),
-        (failure: unknown) => next(failure),
-      );
-    });
+    const pending = authenticate(req, res, (error?: unknown) => (error !== undefined ? next(error) : perUser(req, res, next)));
     // Express would catch a rejected authentication itself; wrapped, that is now ours to pass on.
     if (pending instanceof Promise) pending.catch(next);
   };

@@ -1,12 +1,6 @@
-import { timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { HttpError } from "../../http/http-error.js";
-
-const sameSecret = (given: string, expected: string) => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
+import { bearerToken, sameSecret } from "../../http/same-secret.js";
 
 /**
  * Operator endpoints (tracking repositories, starting backfills) spend the GitHub budget, so they
@@ -19,8 +13,7 @@ export function requireAdmin(options: { adminToken?: string; production: boolean
       next(options.production ? new HttpError(403, "admin_disabled", "Set ADMIN_TOKEN to use operator endpoints") : undefined);
       return;
     }
-    const header = req.headers.authorization ?? "";
-    const token = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+    const token = bearerToken(req.headers.authorization);
     if (!token || !sameSecret(token, options.adminToken)) {
       next(new HttpError(401, "unauthorized", "This endpoint needs Authorization: Bearer <ADMIN_TOKEN>"));
       return;
