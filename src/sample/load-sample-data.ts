@@ -41,7 +41,9 @@ export class SampleLoadTimeoutError extends Error {
   override name = "SampleLoadTimeoutError";
 }
 
-const POLL_MS = 40;
+// Often enough that batches follow each other closely, rarely enough to leave the embedded
+// database's single connection to the requests the server answers meanwhile.
+const POLL_MS = 100;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
