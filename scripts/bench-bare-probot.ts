@@ -3,7 +3,12 @@ import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, Probot } from "probot";
 
 // The baseline of `npm run bench:webhooks`: a bare Probot app with an empty handler, in a process
-// of its own so neither server's work slows the other. Tells the parent its URL, runs until killed.
+// of its own so neither server's work slows the other. Tells the parent its URL, then its CPU time
+// whenever asked; runs until killed.
+
+process.on("message", (message: { cpu?: true }) => {
+  if (message.cpu) process.send!({ cpuMicros: process.cpuUsage().user + process.cpuUsage().system });
+});
 
 process.once("message", async ({ privateKey, secret }: { privateKey: string; secret: string }) => {
   const probot = new Probot({ appId: 1, privateKey, secret, logLevel: "fatal" });

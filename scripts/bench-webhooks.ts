@@ -17,12 +17,14 @@ import type { LoadResult, LoadRun } from "./bench-webhook-load.js";
 // Redis when DATABASE_URL / REDIS_URL are set — a throwaway database and queue prefix on them) and
 // against a bare Probot app with an empty handler, in the same run. The load comes from a child
 // process. Reports deliveries acknowledged per second and acknowledgement latency p50/p99, at a
-// fixed rate and flat out.
+// fixed rate and flat out (the median of alternating rounds, BENCH_ROUNDS, default 3).
 
 const SECRET = "bench-webhook-secret";
 const RATE = Number(process.env.BENCH_RATE ?? 300);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+/** flat-out runs per server, alternating, so a passing disturbance of the machine hits both */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const INSTALLATION_ID = 957387;
 /** all (the default: the worker shares the process) or web (acknowledging only; nothing is processed) */
 const ROLE = process.env.BENCH_ROLE === "web" ? "web" : "all";
@@ -73,6 +75,17 @@ async function main() {
     bareProcess.once("error", reject);
     bareProcess.send({ privateKey, secret: SECRET });
   });
+  const bareCpuMicros = () =>
+    new Promise<number>((resolve) => {
+      const listener = (message: { cpuMicros?: number }) => {
+        if (message.cpuMicros === undefined) return;
+        bareProcess.off("message", listener);
+        resolve(message.cpuMicros);
+      };
+      bareProcess.on("message", listener);
+      bareProcess.send({ cpu: true });
+    });
+  const ownCpuMicros = () => process.cpuUsage().user + process.cpuUsage().system;
 
   const count = RATE * SECONDS;
   const where = `${config.databaseUrl ? "PostgreSQL" : "embedded PGlite"} and ${config.redisUrl ? "BullMQ on Redis" : "the in-process queue"}`;
@@ -94,34 +107,64 @@ async function main() {
     for (;;) {
       const stats = await illuminate.inbox.stats();
       const done = stats.processed + stats.skipped + stats.failed;
-      if (done >= accepted || performance.now() - started > limitMs) return { done, failed: stats.failed, seconds: (performance.now() - started) / 1000 };
+      // Idle also means the jobs the handlers queued (health, notifications, …) have run, so the
+      // next run, bare Probot's included, does not share the machine with them.
+      const { total } = await illuminate.queue.overview({ failedLimit: 0 });
+      const idle = done >= accepted && total.waiting + total.active === 0;
+      if (idle || performance.now() - started > limitMs) return { done, failed: stats.failed, seconds: (performance.now() - started) / 1000 };
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   };
-  const rows: Array<[string, LoadResult]> = [];
   // Each server is measured while the other is idle: warm-up (JIT, connections, first queries), then
-  // the fixed rate, then flat out. Illuminate's worker catches up before each of its runs starts.
+  // the fixed rate, then flat out in alternating rounds. Illuminate's worker catches up before each
+  // of its runs starts.
   await run(bareUrl, "flat-out", 500);
-  rows.push([`bare Probot, ${RATE}/s`, await run(bareUrl, "rate")]);
-  rows.push(["bare Probot, flat out", await run(bareUrl, "flat-out")]);
   await run(illuminateUrl, "flat-out", 500);
   await drain(acceptedByIlluminate);
-  rows.push([`Illuminate, ${RATE}/s`, await run(illuminateUrl, "rate")]);
+  const bareAtRate = await run(bareUrl, "rate");
+  const illuminateAtRate = await run(illuminateUrl, "rate");
   const afterRate = await drain(acceptedByIlluminate);
-  rows.push(["Illuminate, flat out", await run(illuminateUrl, "flat-out")]);
+  const bareFlatOut: LoadResult[] = [];
+  const illuminateFlatOut: LoadResult[] = [];
+  let afterFlatOut = afterRate;
+  // CPU time per acknowledged delivery, of each server's own process (PostgreSQL and Redis not counted)
+  const bareCpu: number[] = [];
+  const illuminateCpu: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const bareBefore = await bareCpuMicros();
+    bareFlatOut.push(await run(bareUrl, "flat-out"));
+    bareCpu.push(((await bareCpuMicros()) - bareBefore) / count);
+    const before = ownCpuMicros();
+    illuminateFlatOut.push(await run(illuminateUrl, "flat-out"));
+    illuminateCpu.push((ownCpuMicros() - before) / count);
+    afterFlatOut = await drain(acceptedByIlluminate);
+  }
+  const median = (results: LoadResult[]) => [...results].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(results.length / 2)]!;
+  const rows: Array<[string, LoadResult]> = [
+    [`bare Probot, ${RATE}/s`, bareAtRate],
+    [`bare Probot, flat out`, median(bareFlatOut)],
+    [`Illuminate, ${RATE}/s`, illuminateAtRate],
+    [`Illuminate, flat out`, median(illuminateFlatOut)],
+  ];
 
   console.log("run".padEnd(24), "acked".padStart(6), "failed".padStart(7), "acked/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8));
   for (const [name, r] of rows) {
     console.log(name.padEnd(24), String(r.acked).padStart(6), String(r.failed).padStart(7), r.perSecond.toFixed(0).padStart(9), r.p50.toFixed(1).padStart(8), r.p99.toFixed(1).padStart(8));
   }
+  const perSecond = (results: LoadResult[]) => results.map((r) => r.perSecond.toFixed(0)).join(", ");
+  if (ROUNDS > 1) console.log(`flat out is the median of ${ROUNDS} alternating rounds: bare Probot ${perSecond(bareFlatOut)}; Illuminate ${perSecond(illuminateFlatOut)} acked/s`);
+  const middle = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  console.log(
+    `CPU per acknowledged delivery, flat out (median, the server's own process; PostgreSQL and Redis not counted): ` +
+      `bare Probot ${middle(bareCpu).toFixed(0)} µs, Illuminate ${middle(illuminateCpu).toFixed(0)} µs${ROLE === "all" ? " (with its worker)" : ""}`,
+  );
   const ratio = rows[3]![1].perSecond / rows[1]![1].perSecond;
   console.log(`\nIlluminate ÷ bare Probot, flat-out throughput: ${ratio.toFixed(2)} (target ≥ 0.7); Illuminate p99 at ${RATE}/s: ${rows[2]![1].p99.toFixed(1)} ms (target ≤ 50)`);
 
   // Acknowledged is not processed: how long the worker took to index what was acknowledged.
-  const afterFlatOut = await drain(acceptedByIlluminate);
   if (ROLE === "all") console.log(
     `worker: ${afterFlatOut.done} of ${acceptedByIlluminate} acknowledged deliveries processed (${afterFlatOut.failed} failed); ` +
-      `its backlog took ${afterRate.seconds.toFixed(1)} s to clear after the ${RATE}/s run and ${afterFlatOut.seconds.toFixed(1)} s after the flat-out run`,
+      `its backlog took ${afterRate.seconds.toFixed(1)} s to clear after the ${RATE}/s run and ${afterFlatOut.seconds.toFixed(1)} s after the last flat-out run`,
   );
   bareProcess.kill();
   github.close();

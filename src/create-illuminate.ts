@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import express, { type Express, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { ProbotOctokit } from "probot";
@@ -15,6 +15,7 @@ import { createInstallRoutes } from "./github/create-install-routes.js";
 import { createWebhookMiddleware } from "./github/create-webhook-middleware.js";
 import {
   createWebhookInbox,
+  deliveryRowIdsOf,
   PROCESS_DELIVERY_JOB,
   SWEEP_DELIVERIES_JOB,
   type ProcessDeliveryData,
@@ -27,6 +28,7 @@ import { createHealthRoutes } from "./http/health-routes.js";
 import { loadWebHandler } from "./http/load-web-handler.js";
 import { createMetrics, metricsHandler, type Metrics } from "./http/metrics.js";
 import { createOpenApiRoutes } from "./http/openapi.js";
+import { webhooksFirst } from "./http/webhooks-first.js";
 import { cookieNames } from "./users/session/session-cookies.js";
 import { createHttpRateLimits, type HttpRateLimits } from "./http/rate-limits.js";
 import { createQueue } from "./queue/create-queue.js";
@@ -128,7 +130,7 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
   // Every handler is timed by job name for /metrics.
   const register = <T>(name: string, handler: JobHandler<T>) => queue.register(name, metrics.timeJob(name, handler));
   register<ProcessDeliveryData>(PROCESS_DELIVERY_JOB, (job) =>
-    inbox.process(job.data.deliveryRowId, { attempt: job.attempt, maxAttempts: job.maxAttempts }),
+    inbox.process(deliveryRowIdsOf(job.data), { attempt: job.attempt, maxAttempts: job.maxAttempts }),
   );
   register(SWEEP_DELIVERIES_JOB, async () => {
     await inbox.sweep();
@@ -152,18 +154,19 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
 
   const servers: Server[] = [];
   let metricsServerStarted = false;
-  const listenOn = (handler: Express, port: number, host: string) =>
+  const listenOn = (handler: RequestListener, port: number, host: string) =>
     new Promise<Server>((resolve, reject) => {
-      const server = handler.listen(port, host, (error?: Error) => {
-        if (error) reject(error);
-        else resolve(server);
-      });
+      const server = createServer(handler);
+      server.once("error", reject);
+      server.listen(port, host, () => resolve(server));
       servers.push(server);
     });
   // Declared before the routes: readiness reads it, and turns 503 the moment close() begins.
   let closing: Promise<void> | null = null;
 
   let app: Express;
+  /** what the main port answers with: the app, with the webhook receiver in front of it when there is one */
+  let listener: RequestListener;
   let rateLimits: HttpRateLimits | null = null;
   if (runsWeb) {
     rateLimits = createHttpRateLimits(config.redisUrl, config.rateLimits);
@@ -179,7 +182,7 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
       trustProxy: config.trustProxy,
       corsOrigins: config.corsOrigins,
       rateLimits,
-      webhooks,
+      webhooks: webhooks !== null,
       metrics: { middleware: metrics.middleware, scrape: config.metricsPort ? undefined : scrapeOnMainPort(config, metrics) },
       api: [
         health,
@@ -195,9 +198,11 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
       ],
       web: deps.web ?? (await loadDashboard(config, log)),
     });
+    listener = webhooks ? webhooksFirst({ webhooks, app, log: log.child({ component: "receiver" }), metrics, production: config.env === "production" }) : app;
   } else {
     // A worker serves only its health check, so orchestrators can probe both roles the same way.
     app = createHealthOnlyApp(log, health, { middleware: metrics.middleware, scrape: config.metricsPort ? undefined : scrapeOnMainPort(config, metrics) });
+    listener = app;
   }
 
   if (runsWorker) {
@@ -229,7 +234,7 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
         metricsServerStarted = true;
         await listenOn(createMetricsApp(metrics), config.metricsPort, host);
       }
-      return listenOn(app, port, host);
+      return listenOn(listener, port, host);
     },
     close() {
       closing ??= (async () => {
@@ -243,6 +248,7 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
           ),
         );
         await sample.close();
+        await inbox.settle();
         await queue.close();
         for (const domain of domains) await domain.close?.();
         await rateLimits?.close();

@@ -37,10 +37,11 @@ export function createWebhookReceiver(options: { secret: string; inbox: Pick<Web
     if (!EVENT_NAME.test(event!)) throw new HttpError(400, "invalid_webhook", "X-GitHub-Event is not an event name");
     if (deliveryId!.length > 100) throw new HttpError(400, "invalid_webhook", "X-GitHub-Delivery is too long");
     if (!signatureMatches(secret, body, signature!)) throw new HttpError(400, "invalid_signature", "The signature does not match the payload and the webhook secret");
-    const payload = parseObject(body);
+    const text = body.toString("utf8");
+    const payload = parseObject(text);
     if (!payload) throw new HttpError(400, "invalid_webhook", "A delivery's payload is a JSON object");
     try {
-      return await inbox.accept({ deliveryId: deliveryId!, event: event!, payload });
+      return await inbox.accept({ deliveryId: deliveryId!, event: event!, payload, body: text });
     } catch (error) {
       // Nothing internal leaks to the sender. A database outage is a 503: GitHub marks the delivery
       // failed, to be redelivered; the inbox makes a redelivery of a stored one a no-op.
@@ -109,9 +110,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
-function parseObject(body: Buffer): Record<string, unknown> | null {
+function parseObject(text: string): Record<string, unknown> | null {
   try {
-    const value: unknown = JSON.parse(body.toString("utf8"));
+    const value: unknown = JSON.parse(text);
     return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
     return null;

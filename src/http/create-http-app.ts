@@ -1,7 +1,6 @@
 import express, { type Express, type RequestHandler, type Router } from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import type { NodeMiddleware } from "../github/create-webhook-middleware.js";
 import { WEBHOOK_PATH } from "../github/create-webhook-middleware.js";
 import { cors } from "./cors.js";
 import { apiNotFound, createErrorHandler, requireJsonBody } from "./error-handler.js";
@@ -11,8 +10,11 @@ import { requestContext } from "./request-context.js";
 export interface HttpAppOptions {
   log: Logger;
   production: boolean;
-  /** the webhook receiver (signature-checked); null in setup mode */
-  webhooks: NodeMiddleware | null;
+  /**
+   * Whether the webhook receiver answers in front of this app (see webhooks-first.ts); when it
+   * does not (setup mode), a delivery is told the App is not configured yet.
+   */
+  webhooks: boolean;
   /** routers mounted under /api */
   api: Router[];
   /** routers mounted at the root before the dashboard (auth, app setup) */
@@ -34,7 +36,7 @@ export interface HttpAppOptions {
 // Public pages and endpoints anyone may hit without signing in: portfolios and their widgets.
 const PUBLIC_PATH = /^\/(?:u\/[^/]+|api\/portfolio\/(?!me(?:\/|$))[^/]+(?:\/widget)?)\/?$/;
 
-/** One Express app on one port: webhooks, JSON API, auth, then the dashboard for every other path. */
+/** One Express app on one port: JSON API, auth, then the dashboard for every other path (webhooks are answered in front of it). */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -46,19 +48,14 @@ export function createHttpApp(options: HttpAppOptions): Express {
   // `Origin: null` even on same-origin form posts, which fails SvelteKit's and our CSRF origin checks.
   app.use(helmet({ contentSecurityPolicy: false, strictTransportSecurity: options.production, referrerPolicy: { policy: "same-origin" } }));
 
-  // The receiver reads the raw body to check the signature, so it must come before any body parser.
-  if (options.webhooks) {
-    const webhooks = options.webhooks;
-    app.use((req, res, next) => {
-      webhooks(req, res, next).catch(next);
-    });
-  } else {
+  if (!options.webhooks) {
     app.post(WEBHOOK_PATH, (_req, _res, next) => {
       next(new HttpError(503, "app_not_configured", "The GitHub App is not configured yet: set APP_ID, PRIVATE_KEY and WEBHOOK_SECRET"));
     });
   }
 
-  // After the webhook endpoint on purpose: GitHub delivers from a few shared addresses.
+  // Deliveries never reach these limits (they are answered in front of the app): GitHub delivers
+  // from a few shared addresses.
   if (options.rateLimits) {
     const { auth, public: publicLimit } = options.rateLimits;
     app.use("/auth", auth);

@@ -25,6 +25,8 @@ export interface Metrics extends MetricsHooks {
   registry: Registry;
   /** times every request, labelled by route template, never by raw URL */
   middleware: RequestHandler;
+  /** times one request outside Express (the webhook receiver): call the answer with the status */
+  timeRequest(method: string, route: string): (status: number) => void;
   /** the same handler, timed and counted by job name and outcome */
   timeJob<T>(name: string, handler: JobHandler<T>): JobHandler<T>;
   /** the Prometheus text exposition, queue depth read at this moment */
@@ -114,6 +116,10 @@ export function createMetrics(options: { queue: Queue; defaultMetrics?: boolean 
   return {
     registry,
     middleware,
+    timeRequest(method, route) {
+      const end = httpDuration.startTimer();
+      return (status) => end({ method, route, status_class: `${Math.floor(status / 100)}xx` });
+    },
     timeJob<T>(name: string, handler: JobHandler<T>): JobHandler<T> {
       return async (job) => {
         const end = jobDuration.startTimer({ job: name });

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { assertAddOptions, assertQueueId } from "./assert-add-options.js";
 import { PermanentJobError, QueueUnavailableError } from "./errors.js";
 import { queueDefaults } from "./queue-defaults.js";
-import type { AddOptions, AddResult, BackoffOptions, JobCounts, JobHandler, NewJob, Queue, QueueHealth, QueueOverview, ScheduleOptions } from "./types.js";
+import type { AddOptions, AddResult, BackoffOptions, JobCounts, JobHandler, Queue, QueueHealth, QueueOverview, ScheduleOptions } from "./types.js";
 
 export interface BullQueueOptions {
   redisUrl: string;
@@ -201,17 +201,6 @@ export function createBullQueue(options: BullQueueOptions): Queue {
         // timestamp tells whose job it is (two adds in the same millisecond both say added).
         const storedTimestamp = await producer.hget(queue.toKey(id), "timestamp");
         return { id, added: storedTimestamp === null || Number(storedTimestamp) === job.timestamp };
-      } catch (err) {
-        throw toUnavailable(err);
-      }
-    },
-
-    async addMany(jobs: ReadonlyArray<NewJob>): Promise<void> {
-      for (const job of jobs) assertAddOptions(job.options ?? {});
-      if (jobs.length === 0) return;
-      await whenProducerReady();
-      try {
-        await queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: toJobOptions(job.options ?? {}) })));
       } catch (err) {
         throw toUnavailable(err);
       }

@@ -3,7 +3,7 @@ import { assertAddOptions, assertQueueId } from "./assert-add-options.js";
 import { backoffDelay } from "./backoff-delay.js";
 import { PermanentJobError, QueueUnavailableError } from "./errors.js";
 import { queueDefaults } from "./queue-defaults.js";
-import type { AddOptions, AddResult, BackoffOptions, FailedJobInfo, JobCounts, JobHandler, NewJob, Queue, QueueHealth, QueueOverview, ScheduleOptions } from "./types.js";
+import type { AddOptions, AddResult, BackoffOptions, FailedJobInfo, JobCounts, JobHandler, Queue, QueueHealth, QueueOverview, ScheduleOptions } from "./types.js";
 
 export interface MemoryQueueOptions {
   log: Logger;
@@ -207,12 +207,6 @@ export function createMemoryQueue(options: MemoryQueueOptions): Queue {
       if (addOptions.delayMs) delay(entry, addOptions.delayMs);
       else enqueue(entry);
       return { id, added: true };
-    },
-
-    async addMany(jobs: ReadonlyArray<NewJob>): Promise<void> {
-      assertOpen();
-      for (const job of jobs) assertAddOptions(job.options ?? {});
-      for (const job of jobs) await queue.add(job.name, job.data, job.options);
     },
 
     register<T>(name: string, handler: JobHandler<T>): void {

@@ -33,11 +33,6 @@ export interface AddOptions {
   backoff?: BackoffOptions;
 }
 
-export interface NewJob<T = unknown> {
-  name: string;
-  data: T;
-  options?: AddOptions;
-}
 
 export interface Job<T = unknown> {
   id: string;
@@ -116,11 +111,6 @@ export interface Queue {
    * so a request path can answer instead of hanging.
    */
   add<T>(name: string, data: T, options?: AddOptions): Promise<AddResult>;
-  /**
-   * Enqueue several jobs in one round trip, each as `add` would (ids still retained are left as
-   * they are). Does not say which were new. Fails as a whole like `add` when Redis is unreachable.
-   */
-  addMany(jobs: ReadonlyArray<NewJob>): Promise<void>;
   /** Register the handler for a job name. Call before `start`. A job with no handler fails permanently. */
   register<T>(name: string, handler: JobHandler<T>): void;
   /**

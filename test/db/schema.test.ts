@@ -148,7 +148,7 @@ describe("schema", () => {
       ["action", "text", "YES"],
       ["installation_id", "bigint", "YES"],
       ["repository_id", "bigint", "YES"],
-      ["payload", "jsonb", "NO"],
+      ["payload", "json", "NO"],
       ["status", "text", "NO"],
       ["attempts", "integer", "NO"],
       ["error", "text", "YES"],
@@ -168,6 +168,11 @@ describe("schema", () => {
     expect(second).toEqual([]);
     const [row] = await deliveries.clone().where({ delivery_id: "d-1" });
     expect(row).toMatchObject({ status: "pending", attempts: 0, error: null, processed_at: null, payload: { a: 1 } });
+
+    // Stored as delivered: json keeps the text, where jsonb would reorder keys and refuse "\u0000".
+    const asDelivered = '{"zeta":1, "alpha":"nul \\u0000 inside"}';
+    await deliveries.clone().insert({ delivery_id: "d-2", event: "issues", payload: asDelivered });
+    expect((await db.knex.raw(`select payload::text as text from webhook_deliveries where delivery_id = 'd-2'`)).rows[0].text).toBe(asDelivered);
     await expect(deliveries.clone().where({ delivery_id: "d-1" }).update({ status: "done" })).rejects.toThrow(
       /ck_webhook_deliveries_status/,
     );

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { Db } from "../../src/db/types.js";
-import { createWebhookInbox, PROCESS_DELIVERY_JOB, type ProcessDeliveryData, type WebhookInbox } from "../../src/github/inbox/create-webhook-inbox.js";
+import { createWebhookInbox, deliveryRowIdsOf, PROCESS_DELIVERY_JOB, type ProcessDeliveryData, type WebhookInbox } from "../../src/github/inbox/create-webhook-inbox.js";
 import { claimDelivery } from "../../src/github/inbox/inbox-store.js";
 import { createWebhookRegistry } from "../../src/github/inbox/webhook-registry.js";
 import type { Queue } from "../../src/queue/types.js";
@@ -26,7 +26,7 @@ beforeEach(async () => {
   registry.on("issues", async (delivery) => void handled.push(delivery.deliveryId));
   inbox = createWebhookInbox({ knex: db.knex, queue, registry, log: silentLog, staleProcessingAfterMs: 60_000, retry: { attempts: 2, backoffMs: 10 } });
   queue.register<ProcessDeliveryData>(PROCESS_DELIVERY_JOB, async (job) => {
-    await inbox.process(job.data.deliveryRowId, { attempt: job.attempt, maxAttempts: job.maxAttempts });
+    await inbox.process(deliveryRowIdsOf(job.data), { attempt: job.attempt, maxAttempts: job.maxAttempts });
     jobRuns.push(job.id);
   });
   handled.length = 0;
@@ -60,6 +60,7 @@ it("a delivery orphaned by a dead worker is processed once the sweeper finds it 
 
 it("a delivery stored while the queue was unreachable keeps its first job id, so a waiting job is not doubled", async () => {
   await inbox.accept({ deliveryId: "waiting-1", event: "issues", payload: { action: "opened" } });
+  await inbox.settle(); // the job is added just after the acknowledgement
   // Its job is still waiting (no worker yet); the sweeper must not add a second one.
   expect(await inbox.sweep({ pendingForMs: 0 })).toBe(0);
   await queue.start();

@@ -99,6 +99,8 @@ describe("GET /metrics", () => {
     expect(find(samples, "webhook_deliveries_total", { event: "ping", outcome: "duplicate" })?.value).toBe(1);
     expect(find(samples, "webhook_deliveries_total", { event: "ping", outcome: "processed" })?.value).toBe(1);
     expect(find(samples, "job_duration_seconds_count", { job: PROCESS_DELIVERY_JOB, outcome: "completed" })?.value).toBeGreaterThanOrEqual(1);
+    // Answered in front of Express, still timed under its own route.
+    expect(find(samples, "http_request_duration_seconds_count", { method: "POST", route: "/api/github/webhooks", status_class: "2xx" })?.value).toBe(2);
     for (const state of ["waiting", "active", "delayed", "failed", "completed"]) {
       expect(find(samples, "queue_jobs", { state }), state).toBeTruthy();
     }

@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe("structured logs", () => {
-  it("gives every request line its request id, and every delivery line its delivery id", async () => {
+  it("gives every request line its request id, and every delivery line its delivery id (a delivery logs as a delivery, not as a request)", async () => {
     const response = await fetch(`${app.baseUrl}/api/health`, { headers: { "x-request-id": "probe-request-0001" } });
     expect(response.headers.get("x-request-id")).toBe("probe-request-0001");
     await fetch(`${app.baseUrl}/api/issues/not-a-number`);
@@ -39,7 +39,8 @@ describe("structured logs", () => {
     await waitFor(async () => lines.some((l) => l.msg === "webhook processed" && l.deliveryId === deliveryId), 10_000, "the delivery to be processed");
 
     const requests = lines.filter((l) => l.msg === "request");
-    expect(requests.length).toBeGreaterThanOrEqual(3);
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    expect(requests.filter((l) => l.path === "/api/github/webhooks")).toEqual([]);
     for (const line of requests) {
       expect(line.reqId, JSON.stringify(line)).toEqual(expect.any(String));
       expect(line).toMatchObject({ method: expect.any(String), path: expect.any(String), status: expect.any(Number), ms: expect.any(Number) });
@@ -54,5 +55,17 @@ describe("structured logs", () => {
     }
     // The handler's own line (the ping handler) carries the delivery id too.
     expect(lines).toContainEqual(expect.objectContaining({ msg: "webhook ping", deliveryId }));
+  });
+
+  it("says why a delivery was refused, with its delivery id", async () => {
+    const response = await fetch(`${app.baseUrl}/api/github/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-github-event": "ping", "x-github-delivery": "refused-delivery-1", "x-hub-signature-256": "sha256=00" },
+      body: "{}",
+    });
+    expect(response.status).toBe(400);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: "webhook refused", level: 40, status: 400, code: "invalid_signature", deliveryId: "refused-delivery-1", component: "receiver" }),
+    );
   });
 });

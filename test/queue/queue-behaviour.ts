@@ -149,24 +149,6 @@ export function queueBehaviour(driver: QueueDriver): void {
     await waitFor(() => runs.length === 3, { what: "three runs" });
   });
 
-  it("adds several jobs in one call, leaving a job whose id is already retained as it was", async () => {
-    const queue = openQueue();
-    const runs: Run[] = [];
-    queue.register("test.bulk", async (job) => record(runs, job));
-    await queue.add("test.bulk", { n: 0 }, { jobId: "bulk-1" });
-    await queue.addMany([
-      { name: "test.bulk", data: { n: 1 }, options: { jobId: "bulk-1" } },
-      { name: "test.bulk", data: { n: 2 }, options: { jobId: "bulk-2" } },
-      { name: "test.bulk", data: { n: 3 } },
-    ]);
-    await queue.addMany([]);
-    await queue.start();
-    await waitFor(() => runs.length === 3, { what: "three runs" });
-    await sleep(150);
-    expect(runs.map((run) => (run.data as { n: number }).n).sort()).toEqual([0, 2, 3]);
-    await expect(queue.addMany([{ name: "test.bulk", data: {}, options: { jobId: "bad:id" } }])).rejects.toThrow(/must not contain ":"/);
-  });
-
   it("rejects job ids with ':' or made only of digits", async () => {
     const queue = openQueue();
     await expect(queue.add("test.any", {}, { jobId: "issue:42" })).rejects.toThrow(/must not contain ":"/);

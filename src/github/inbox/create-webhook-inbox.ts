@@ -9,9 +9,15 @@ import type { WebhookRegistry } from "./webhook-registry.js";
 export const PROCESS_DELIVERY_JOB = "webhooks.process";
 export const SWEEP_DELIVERIES_JOB = "webhooks.sweep";
 
+/** One job per stored batch: its rows, processed in order. */
 export interface ProcessDeliveryData {
-  deliveryRowId: number;
+  deliveryRowIds: number[];
+  /** a job queued by a version that enqueued deliveries one by one */
+  deliveryRowId?: number;
 }
+
+/** The rows a delivery job carries, whichever version queued it. */
+export const deliveryRowIdsOf = (data: ProcessDeliveryData): number[] => data.deliveryRowIds ?? (data.deliveryRowId === undefined ? [] : [data.deliveryRowId]);
 
 export interface WebhookInboxOptions {
   knex: Knex;
@@ -32,16 +38,27 @@ export interface AcceptedDelivery {
   deliveryId: string;
   event: string;
   payload: Record<string, unknown>;
+  /** the payload's JSON exactly as delivered, stored as is when given (else `payload` is serialized) */
+  body?: string;
 }
 
 export interface WebhookInbox {
-  /** Store a verified delivery once and enqueue it. Returns false for a repeat. Never loses a stored delivery if the queue is down. */
+  /**
+   * Store a verified delivery once, then enqueue it without waiting. Returns false for a repeat.
+   * Resolves once the delivery is stored; never loses a stored delivery if the queue is down.
+   */
   accept(delivery: AcceptedDelivery): Promise<boolean>;
-  /** Job handler: load, dispatch to the registered domain handlers, record the outcome. */
-  process(deliveryRowId: number, attempt: { attempt: number; maxAttempts: number }): Promise<void>;
+  /**
+   * Job handler: for each row in turn, load it, dispatch it to the registered domain handlers and
+   * record the outcome. One delivery failing does not stop the others; the call then throws, and
+   * the job's retry takes up only what is not processed yet.
+   */
+  process(deliveryRowIds: number[], attempt: { attempt: number; maxAttempts: number }): Promise<void>;
   /** Re-enqueue deliveries that should have been processed by now. Returns how many. */
   sweep(options?: { pendingForMs?: number }): Promise<number>;
   stats(): Promise<InboxStats>;
+  /** Waits until every accepted delivery has been handed to the queue (or found it down): before the queue closes. */
+  settle(): Promise<void>;
   /**
    * An operator's "process this again": a failed or skipped delivery goes back to pending and is
    * enqueued under a fresh job id (the old one may still be retained as failed). Repeating the
@@ -50,8 +67,12 @@ export interface WebhookInbox {
   redeliver(deliveryRowId: number): Promise<{ delivery: DeliverySummary; requeued: boolean } | null>;
 }
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const numberOrNull = (value: unknown) => (typeof value === "number" ? value : null);
 const jobIdFor = (rowId: number) => `delivery-${rowId}`;
+// A row id is the first of exactly one batch, so this names the batch uniquely; a batch of one
+// keeps the single delivery's id, the one the sweeper uses.
+const batchJobIdFor = (rowIds: number[]) => (rowIds.length === 1 ? jobIdFor(rowIds[0]!) : `deliveries-${rowIds[0]}-${rowIds.length}`);
 
 export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   const { knex, queue, registry, log } = options;
@@ -60,44 +81,73 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   const staleAfterMs = options.staleProcessingAfterMs ?? 10 * 60_000;
   const retry = options.retry ?? { attempts: 5, backoffMs: 2_000 };
 
-  // The job id is the row id, so the sweeper re-adding a job that still exists is a no-op.
-  const enqueue = (rowId: number, jobId = jobIdFor(rowId)) =>
-    queue.add<ProcessDeliveryData>(
-      PROCESS_DELIVERY_JOB,
-      { deliveryRowId: rowId },
-      { jobId, attempts: retry.attempts, backoff: { type: "exponential", delayMs: retry.backoffMs } },
-    );
-
-  const newJob = (rowId: number) => ({
+  const newJob = (rowIds: number[], jobId = batchJobIdFor(rowIds)) => ({
     name: PROCESS_DELIVERY_JOB,
-    data: { deliveryRowId: rowId } satisfies ProcessDeliveryData,
-    options: { jobId: jobIdFor(rowId), attempts: retry.attempts, backoff: { type: "exponential" as const, delayMs: retry.backoffMs } },
+    data: { deliveryRowIds: rowIds } satisfies ProcessDeliveryData,
+    options: { jobId, attempts: retry.attempts, backoff: { type: "exponential" as const, delayMs: retry.backoffMs } },
   });
+  // The job id comes from the row id, so the sweeper re-adding a job that still exists is a no-op.
+  const enqueue = (rowId: number, jobId = jobIdFor(rowId)) => {
+    const job = newJob([rowId], jobId);
+    return queue.add<ProcessDeliveryData>(job.name, job.data, job.options);
+  };
 
-  // Deliveries arriving together share one INSERT and one enqueue round trip; two batches may be
-  // in flight, so one's INSERT overlaps the other's enqueue. Each caller is answered only after
-  // its row is committed, so an acknowledgement still means "stored".
+  // Enqueueing follows the answer instead of preceding it: a committed row is already safe (the
+  // sweeper enqueues whatever the queue missed), so GitHub never waits on Redis. A batch stored
+  // together is one job: one queue round trip and one job for the worker to take, not one each.
+  const enqueuing = new Set<Promise<void>>();
+  const enqueueStored = (rowIds: number[]) => {
+    const job = newJob(rowIds);
+    const enqueued = queue.add<ProcessDeliveryData>(job.name, job.data, job.options).then(() => undefined, (error: unknown) => {
+      log.warn({ err: error, deliveries: rowIds.length }, "webhooks stored but not enqueued");
+    });
+    enqueuing.add(enqueued);
+    void enqueued.finally(() => enqueuing.delete(enqueued));
+  };
+
+  // Deliveries arriving together share one INSERT, and then one job; up to four batches are in
+  // flight, so one's round trip overlaps the next one's. Each caller is answered only after its row
+  // is committed, so an acknowledgement still means "stored".
   const store = createGroupCommit<NewDelivery, number | null>(async (deliveries) => {
     const rowIds = await insertDeliveries(knex, deliveries);
     const fresh = rowIds.filter((id): id is number => id !== null);
-    try {
-      await queue.addMany(fresh.map(newJob));
-    } catch (error) {
-      // The deliveries are safely stored; the sweeper will enqueue them once the queue is back.
-      log.warn({ err: error, deliveries: fresh.length }, "webhooks stored but not enqueued");
-    }
+    if (fresh.length > 0) enqueueStored(fresh);
     return rowIds;
   }, { concurrency: 4 });
 
+  async function processOne(deliveryRowId: number, { attempt, maxAttempts }: { attempt: number; maxAttempts: number }): Promise<void> {
+    const delivery = await claimDelivery(knex, deliveryRowId, staleAfterMs);
+    if (!delivery) return; // already done, or another worker holds it
+    const deliveryLog = log.child({ deliveryId: delivery.deliveryId, event: delivery.event, action: delivery.action });
+    const handlers = registry.handlersFor(delivery.event, delivery.action);
+    if (handlers.length === 0) {
+      await finishDelivery(knex, delivery.id, "skipped", `no handler for ${delivery.event}${delivery.action ? `.${delivery.action}` : ""}`);
+      deliveryLog.debug("webhook skipped");
+      outcome(delivery.event, "skipped");
+      return;
+    }
+    try {
+      for (const handler of handlers) await handler(delivery, { log: deliveryLog });
+    } catch (error) {
+      const last = attempt >= maxAttempts;
+      await finishDelivery(knex, delivery.id, last ? "failed" : "pending", messageOf(error).slice(0, 2000));
+      outcome(delivery.event, last ? "failed" : "retrying");
+      throw error;
+    }
+    await finishDelivery(knex, delivery.id, "processed");
+    deliveryLog.info("webhook processed");
+    outcome(delivery.event, "processed");
+  }
+
   return {
-    async accept({ deliveryId, event, payload }) {
+    async accept({ deliveryId, event, payload, body }) {
       const rowId = await store({
         deliveryId,
         event,
         action: typeof payload.action === "string" ? payload.action : null,
         installationId: numberOrNull((payload.installation as { id?: unknown } | undefined)?.id),
         repositoryId: numberOrNull((payload.repository as { id?: unknown } | undefined)?.id),
-        payload,
+        payload: body ?? JSON.stringify(payload),
       });
       if (rowId === null) {
         log.info({ deliveryId, event }, "webhook repeat ignored");
@@ -109,29 +159,17 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
       return true;
     },
 
-    async process(deliveryRowId, { attempt, maxAttempts }) {
-      const delivery = await claimDelivery(knex, deliveryRowId, staleAfterMs);
-      if (!delivery) return; // already done, or another worker holds it
-      const deliveryLog = log.child({ deliveryId: delivery.deliveryId, event: delivery.event, action: delivery.action });
-      const handlers = registry.handlersFor(delivery.event, delivery.action);
-      if (handlers.length === 0) {
-        await finishDelivery(knex, delivery.id, "skipped", `no handler for ${delivery.event}${delivery.action ? `.${delivery.action}` : ""}`);
-        deliveryLog.debug("webhook skipped");
-        outcome(delivery.event, "skipped");
-        return;
+    async process(deliveryRowIds, attempt) {
+      const failures: unknown[] = [];
+      for (const rowId of deliveryRowIds) {
+        try {
+          await processOne(rowId, attempt);
+        } catch (error) {
+          failures.push(error);
+        }
       }
-      try {
-        for (const handler of handlers) await handler(delivery, { log: deliveryLog });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const last = attempt >= maxAttempts;
-        await finishDelivery(knex, delivery.id, last ? "failed" : "pending", message.slice(0, 2000));
-        outcome(delivery.event, last ? "failed" : "retrying");
-        throw error;
-      }
-      await finishDelivery(knex, delivery.id, "processed");
-      deliveryLog.info("webhook processed");
-      outcome(delivery.event, "processed");
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) throw new AggregateError(failures, `${failures.length} of ${deliveryRowIds.length} deliveries failed; the first: ${messageOf(failures[0])}`);
     },
 
     async sweep(sweepOptions = {}) {
@@ -154,12 +192,16 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
 
     stats: () => getInboxStats(knex),
 
+    async settle() {
+      while (enqueuing.size > 0) await Promise.all(enqueuing);
+    },
+
     async redeliver(deliveryRowId) {
       const reopened = await reopenDelivery(knex, deliveryRowId);
       if (reopened) {
-        const job = newJob(deliveryRowId);
+        const job = newJob([deliveryRowId], `${jobIdFor(deliveryRowId)}-again-${reopened.updatedAt.getTime()}`);
         try {
-          await queue.add<ProcessDeliveryData>(job.name, job.data, { ...job.options, jobId: `${jobIdFor(deliveryRowId)}-again-${reopened.updatedAt.getTime()}` });
+          await queue.add<ProcessDeliveryData>(job.name, job.data, job.options);
         } catch (error) {
           // Left pending, the sweeper might re-add it under its first job id, which the queue may
           // still hold as failed: put it back as failed so the operator can try again.
