@@ -2,6 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { estimateCostUsd } from "./estimate-cost.js";
 import type { RequestHandler } from "express";
 import type { Domain, DomainContext } from "../domain.js";
+import { createIlluminateConfigCache } from "./bot/load-illuminate-config.js";
 import { BOT_COMMENT_JOB, createBotCommentJob } from "./bot/post-bot-comment.js";
 import { createGuidanceRoutes } from "./create-guidance-routes.js";
 import { createRateLimiters, DEFAULT_LIMITS, type GuidanceLimits } from "./create-rate-limiters.js";
@@ -48,6 +49,7 @@ export function createGuidanceDomain(context: DomainContext, options: GuidanceDo
         onUsage: (usedModel, usage) => context.metrics?.modelUsage(usedModel, { ...usage, costUsd: estimateCostUsd(usedModel, usage) }),
       }
     : null;
+  const botConfigs = createIlluminateConfigCache();
   const limiters = createRateLimiters(config.redisUrl, {
     ...DEFAULT_LIMITS,
     generate: config.rateLimits.generate,
@@ -60,10 +62,10 @@ export function createGuidanceDomain(context: DomainContext, options: GuidanceDo
   return {
     name: "guidance",
     api: createGuidanceRoutes({ knex, service: deepDives, issues: options.issues, access: createRepositoryAccess(github), limiters, auth: options.auth }),
-    webhooks: (registry) => registerGuidanceWebhooks(registry, { knex, queue, appConfigured: config.github.appConfigured }),
+    webhooks: (registry) => registerGuidanceWebhooks(registry, { knex, queue, appConfigured: config.github.appConfigured, botConfigs }),
     jobs: {
       [GENERATE_JOB]: createGenerateJob({ knex, onReady: readyListeners, issues: options.issues, github, claude, publicUrl: config.publicUrl, log, now }),
-      [BOT_COMMENT_JOB]: createBotCommentJob({ knex, issues: options.issues, github, limiters, publicUrl: config.publicUrl, log }),
+      [BOT_COMMENT_JOB]: createBotCommentJob({ knex, issues: options.issues, github, limiters, configs: botConfigs, publicUrl: config.publicUrl, log }),
     },
     deepDives,
     onDeepDiveReady: (listener) => void readyListeners.push(listener),

@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import type { WebhookRegistry } from "../github/inbox/webhook-registry.js";
 import type { Queue } from "../queue/types.js";
 import { getBotComment } from "./bot/bot-comment-store.js";
+import { CONFIG_PATH, type IlluminateConfigCache } from "./bot/load-illuminate-config.js";
 import { BOT_COMMENT_JOB, type BotCommentJobData } from "./bot/post-bot-comment.js";
 import { bumpDocsVersion, getDocsVersion, invalidateIssue } from "./deep-dive-store.js";
 
@@ -16,7 +17,7 @@ interface IssuesPayload {
 
 interface PushPayload {
   ref?: string;
-  repository?: { id?: number; default_branch?: string };
+  repository?: { id?: number; name?: string; default_branch?: string; owner?: { login?: string; name?: string } };
   commits?: Array<{ added?: string[]; modified?: string[]; removed?: string[] }>;
   head_commit?: { added?: string[]; modified?: string[]; removed?: string[] } | null;
 }
@@ -26,7 +27,10 @@ interface PushPayload {
  * actions first), so nothing here may rely on the index being updated yet: an edit marks every
  * version stale whatever the index says, and the bot comment is a job that runs afterwards.
  */
-export function registerGuidanceWebhooks(registry: WebhookRegistry, deps: { knex: Knex; queue: Queue; appConfigured: boolean }): void {
+export function registerGuidanceWebhooks(
+  registry: WebhookRegistry,
+  deps: { knex: Knex; queue: Queue; appConfigured: boolean; botConfigs: Pick<IlluminateConfigCache, "forget"> },
+): void {
   const { knex, queue } = deps;
   // The bot comments as the App: without its credentials (setup mode, sample data) there is
   // nothing to comment with, so no job is queued only to fail.
@@ -61,9 +65,12 @@ export function registerGuidanceWebhooks(registry: WebhookRegistry, deps: { knex
     if (typeof repositoryId !== "number" || payload.ref !== `refs/heads/${payload.repository?.default_branch}`) return;
     const commits = [...(payload.commits ?? []), ...(payload.head_commit ? [payload.head_commit] : [])];
     const changed = commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]);
+    // GitHub lists at most 20 commits in a push: a longer one may hide a change.
+    const long = (payload.commits?.length ?? 0) >= 20;
+    const owner = payload.repository?.owner?.login ?? payload.repository?.owner?.name;
+    if (owner && payload.repository?.name && (long || changed.includes(CONFIG_PATH))) deps.botConfigs.forget(owner, payload.repository.name);
     const { docPaths } = await getDocsVersion(knex, repositoryId);
-    // GitHub lists at most 20 commits in a push: a longer one may hide a docs change.
-    const touchesDocs = (payload.commits?.length ?? 0) >= 20 || changed.some((path) => DOC_FILE.test(path) || docPaths.includes(path));
+    const touchesDocs = long || changed.some((path) => DOC_FILE.test(path) || docPaths.includes(path));
     if (!touchesDocs) return;
     await bumpDocsVersion(knex, repositoryId);
     log.info({ repositoryId }, "deep dives of the repository invalidated by a docs change");

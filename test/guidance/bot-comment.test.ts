@@ -134,6 +134,34 @@ describe("the bot comment on labelled issues", () => {
     expect(body).toBe(`${BOT_MARKER}\nHi! Start with \`npm ci\`, then read \`src/pretty/format-line.ts\`. Details: ${app.illuminate.config.publicUrl}/issues/${seeded.owner}/${seeded.repo}/${seeded.number}`);
   });
 
+  it("reads the repository's config once for a burst of labels, and again once a push changes it", async () => {
+    const seeded = await seedIssue(db, { labels: [] });
+    nockInstallationToken(seeded.installationId);
+    let reads = 0;
+    nock(GITHUB)
+      .get(`/repos/${seeded.owner}/${seeded.repo}/contents/.github/illuminate.yml`)
+      .times(5)
+      .reply(200, () => ((reads += 1), { type: "file", path: ".github/illuminate.yml", encoding: "base64", content: b64("labels: [\"good first issue\"]\n") }));
+    app = await startTestApp({ db, queue });
+
+    // Labels the bot does not answer: each needs the config to know that, one read serves them all.
+    for (const label of ["bug", "wontfix", "triage"]) await deliver("issues", labeled(seeded, label, [label]));
+    await waitFor(queueIdle, 10_000, "queue idle");
+    expect(reads).toBe(1);
+
+    // A push to the default branch that edits the file: the next label reads it again.
+    const push = structuredClone(webhookExample("push")) as { repository: { owner: object }; head_commit: object | null } & Record<string, unknown>;
+    const commit = { ...(push.head_commit ?? {}), added: [], removed: [], modified: [".github/illuminate.yml"] };
+    Object.assign(push, { ref: "refs/heads/main", installation: { id: seeded.installationId }, commits: [commit], head_commit: commit });
+    Object.assign(push.repository, { id: seeded.repositoryId, name: seeded.repo, full_name: `${seeded.owner}/${seeded.repo}`, default_branch: "main" });
+    Object.assign(push.repository.owner, { login: seeded.owner, name: seeded.owner });
+    await deliver("push", push);
+    await deliver("issues", labeled(seeded, "duplicate", ["duplicate"]));
+    await waitFor(queueIdle, 10_000, "queue idle");
+    expect(reads).toBe(2);
+    expect(await db.knex("bot_comments").count({ n: "*" }).then((r) => Number(r[0]!.n))).toBe(0);
+  });
+
   it("is never posted on a locked issue nor on a pull request", async () => {
     const seeded = await seedIssue(db, { labels: [], locked: true });
     const anything = nock(GITHUB).post(/.*/).reply(201, {}).get(/.*/).reply(200, {});

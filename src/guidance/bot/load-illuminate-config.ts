@@ -55,3 +55,42 @@ export async function loadIlluminateConfig(octokit: ProbotOctokit, owner: string
   }
   return { ok: true, config: parsed.data, source };
 }
+
+export interface IlluminateConfigCache {
+  /** the repository's config, read from GitHub at most once per `ttlMs` (a failed read is not kept) */
+  load(octokit: ProbotOctokit, owner: string, repo: string): Promise<ConfigResult>;
+  /** a push changed the config: of one repository, or, for the owner's `.github`, of all theirs */
+  forget(owner: string, repo: string): void;
+}
+
+/**
+ * Every `issues.labeled` delivery may need the config (is this label one the bot answers?), and
+ * labels come in bursts: a triage session, a bulk edit. Read once per repository for `ttlMs`
+ * (default 5 minutes) instead of once per label; a push to the default branch that touches the
+ * file forgets it at once in the worker that handles the push, and the TTL bounds it elsewhere.
+ */
+export function createIlluminateConfigCache(options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}): IlluminateConfigCache {
+  const ttlMs = options.ttlMs ?? 5 * 60_000;
+  const maxEntries = options.maxEntries ?? 5_000;
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, { result: ConfigResult; at: number }>();
+  const keyOf = (owner: string, repo: string) => `${owner}/${repo}`.toLowerCase();
+  return {
+    async load(octokit, owner, repo) {
+      const key = keyOf(owner, repo);
+      const cached = entries.get(key);
+      if (cached && now() - cached.at < ttlMs) return cached.result;
+      const result = await loadIlluminateConfig(octokit, owner, repo);
+      entries.delete(key);
+      entries.set(key, { result, at: now() });
+      // The oldest entry goes first (a Map keeps insertion order).
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      return result;
+    },
+    forget(owner, repo) {
+      if (repo.toLowerCase() !== ".github") return void entries.delete(keyOf(owner, repo));
+      const prefix = `${owner.toLowerCase()}/`;
+      for (const key of [...entries.keys()]) if (key.startsWith(prefix)) entries.delete(key);
+    },
+  };
+}

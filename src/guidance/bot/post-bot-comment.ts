@@ -9,7 +9,7 @@ import type { GuidanceRateLimiters } from "../create-rate-limiters.js";
 import { createRepositoryReader } from "../repository-reader.js";
 import type { IssueSource } from "../issue-source.js";
 import { claimBotComment, getBotComment, markBotCommentDeleted, releaseBotComment, saveBotComment } from "./bot-comment-store.js";
-import { loadIlluminateConfig } from "./load-illuminate-config.js";
+import type { IlluminateConfigCache } from "./load-illuminate-config.js";
 import { BOT_MARKER, renderBotComment } from "./render-bot-comment.js";
 
 export const BOT_COMMENT_JOB = "guidance.botComment";
@@ -29,6 +29,8 @@ export interface BotCommentDeps {
   limiters: GuidanceRateLimiters;
   publicUrl: string;
   log: Logger;
+  /** the repositories' `.github/illuminate.yml`, read through a short cache */
+  configs: IlluminateConfigCache;
   /** a claim with no comment after this long belongs to a worker that died */
   claimStaleAfterMs?: number;
 }
@@ -66,7 +68,7 @@ export function createBotCommentJob(deps: BotCommentDeps) {
 
     const { owner, name } = issue.repository;
     const octokit = await github.forInstallation(installationId);
-    const loaded = await loadIlluminateConfig(octokit, owner, name);
+    const loaded = await deps.configs.load(octokit, owner, name);
     if (!loaded.ok) return jobLog.warn({ source: loaded.source, problem: loaded.problem }, "bot comment skipped: invalid .github/illuminate.yml");
     const { config } = loaded;
     if (!config.enabled) return jobLog.info("bot comment skipped: disabled by the repository's config");
