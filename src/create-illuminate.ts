@@ -12,7 +12,7 @@ import { createAdminRoutes } from "./admin/create-admin-routes.js";
 import { createDomains } from "./domains.js";
 import { createGithubClients, type GithubClients } from "./github/create-github-clients.js";
 import { createInstallRoutes } from "./github/create-install-routes.js";
-import { createWebhookMiddleware } from "./github/create-webhook-middleware.js";
+import { createWebhookHandler } from "./github/create-webhook-middleware.js";
 import {
   createWebhookInbox,
   deliveryRowIdsOf,
@@ -170,7 +170,7 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
   let rateLimits: HttpRateLimits | null = null;
   if (runsWeb) {
     rateLimits = createHttpRateLimits(config.redisUrl, config.rateLimits);
-    const webhooks = github.probot ? createWebhookMiddleware({ secret: config.github.webhookSecret, inbox }) : null;
+    const webhooks = github.probot ? createWebhookHandler({ secret: config.github.webhookSecret, inbox }) : null;
     if (!webhooks) log.warn("GitHub App not configured: running in setup mode, open /setup to register it");
     const setup =
       config.github.appConfigured || config.env === "production"

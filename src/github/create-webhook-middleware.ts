@@ -7,7 +7,7 @@ import type { WebhookInbox } from "./inbox/create-webhook-inbox.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
-export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => Promise<boolean>;
+export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** GitHub's event names: `issues`, `pull_request_review_comment`, … */
 const EVENT_NAME = /^[a-z][a-z_]{0,63}$/;
@@ -53,44 +53,31 @@ export function createWebhookReceiver(options: { secret: string; inbox: Pick<Web
 }
 
 /**
- * `POST /api/github/webhooks`: the receiver over HTTP, answering `200 ok` at once.
+ * `POST /api/github/webhooks`: the receiver over HTTP, answering `200 ok` once the delivery is
+ * stored. A delivery it refuses rejects with an HttpError saying why, for the caller to answer
+ * (`src/http/webhooks-first.ts`).
  *
  * It makes the check Probot's receiver makes, minus what we never use: Probot builds an
  * authenticated Octokit for every event before handing it over, and the receiver only stores the
  * delivery (docs/index-and-health.md, "Receiving webhooks").
  */
-export function createWebhookMiddleware(options: { secret: string; inbox: Pick<WebhookInbox, "accept"> }): NodeMiddleware {
+export function createWebhookHandler(options: { secret: string; inbox: Pick<WebhookInbox, "accept"> }): WebhookHandler {
   const receive = createWebhookReceiver(options);
   const header = (req: IncomingMessage, name: string) => {
     const value = req.headers[name];
     return typeof value === "string" ? value : undefined;
   };
 
-  return async (req, res, next) => {
-    if ((req.url ?? "").split("?")[0] !== WEBHOOK_PATH) {
-      next?.();
-      return false;
-    }
-    const fail = (error: unknown) => {
-      const httpError = error instanceof HttpError ? error : new HttpError(500, "internal_error", "The delivery could not be stored");
-      if (next) next(error);
-      else res.writeHead(httpError.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: httpError.code, message: httpError.message } }));
-      return true;
-    };
-    if (req.method !== "POST") return fail(new HttpError(405, "method_not_allowed", "Webhooks are delivered with POST"));
+  return async (req, res) => {
+    if (req.method !== "POST") throw new HttpError(405, "method_not_allowed", "Webhooks are delivered with POST");
     if (!JSON_CONTENT_TYPE.test(req.headers["content-type"] ?? "")) {
-      return fail(new HttpError(415, "unsupported_media_type", 'Deliveries are accepted as "application/json": set the webhook\'s content type to JSON'));
+      throw new HttpError(415, "unsupported_media_type", 'Deliveries are accepted as "application/json": set the webhook\'s content type to JSON');
     }
     const body = await readBody(req).catch(() => undefined);
-    if (body === undefined) return fail(new HttpError(400, "request_aborted", "The delivery was not received whole"));
-    if (body === null) return fail(new HttpError(413, "payload_too_large", "A delivery is at most 25 MB"));
-    try {
-      await receive({ event: header(req, "x-github-event"), deliveryId: header(req, "x-github-delivery"), signature: header(req, "x-hub-signature-256"), body });
-    } catch (error) {
-      return fail(error);
-    }
+    if (body === undefined) throw new HttpError(400, "request_aborted", "The delivery was not received whole");
+    if (body === null) throw new HttpError(413, "payload_too_large", "A delivery is at most 25 MB");
+    await receive({ event: header(req, "x-github-event"), deliveryId: header(req, "x-github-delivery"), signature: header(req, "x-hub-signature-256"), body });
     res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
-    return true;
   };
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { DATABASE_RETRY_AFTER_SECONDS } from "../db/database-unavailable.js";
-import { WEBHOOK_PATH, type NodeMiddleware } from "../github/create-webhook-middleware.js";
+import { WEBHOOK_PATH, type WebhookHandler } from "../github/create-webhook-middleware.js";
 import { HttpError } from "./http-error.js";
 import type { Metrics } from "./metrics.js";
 
@@ -30,7 +30,7 @@ const HSTS = "max-age=31536000; includeSubDomains";
  * "webhook accepted", or "webhook refused" saying why.
  */
 export function webhooksFirst(options: {
-  webhooks: NodeMiddleware;
+  webhooks: WebhookHandler;
   app: RequestListener;
   log: Logger;
   metrics?: Pick<Metrics, "timeRequest">;
@@ -60,8 +60,6 @@ export function webhooksFirst(options: {
       const done = metrics.timeRequest(req.method ?? "GET", WEBHOOK_PATH);
       res.once("finish", () => done(res.statusCode));
     }
-    webhooks(req, res, (error) => refuse(req, res, error ?? new HttpError(500, "internal_error", "The delivery could not be stored"))).catch(
-      (error: unknown) => refuse(req, res, error),
-    );
+    webhooks(req, res).catch((error: unknown) => refuse(req, res, error));
   };
 }

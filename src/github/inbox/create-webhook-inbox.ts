@@ -86,9 +86,8 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
     data: { deliveryRowIds: rowIds } satisfies ProcessDeliveryData,
     options: { jobId, attempts: retry.attempts, backoff: { type: "exponential" as const, delayMs: retry.backoffMs } },
   });
-  // The job id comes from the row id, so the sweeper re-adding a job that still exists is a no-op.
-  const enqueue = (rowId: number, jobId = jobIdFor(rowId)) => {
-    const job = newJob([rowId], jobId);
+  const enqueue = (rowIds: number[], jobId?: string) => {
+    const job = newJob(rowIds, jobId);
     return queue.add<ProcessDeliveryData>(job.name, job.data, job.options);
   };
 
@@ -97,8 +96,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   // together is one job: one queue round trip and one job for the worker to take, not one each.
   const enqueuing = new Set<Promise<void>>();
   const enqueueStored = (rowIds: number[]) => {
-    const job = newJob(rowIds);
-    const enqueued = queue.add<ProcessDeliveryData>(job.name, job.data, job.options).then(() => undefined, (error: unknown) => {
+    const enqueued = enqueue(rowIds).then(() => undefined, (error: unknown) => {
       log.warn({ err: error, deliveries: rowIds.length }, "webhooks stored but not enqueued");
     });
     enqueuing.add(enqueued);
@@ -183,7 +181,7 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
         // A delivery never claimed keeps its first job id, so a job still waiting in the queue is
         // not doubled. One claimed by a worker that died has a job the queue may remember as
         // completed (its retry found the row still "processing"): it needs an id of its own.
-        const result = attempts === 0 ? await enqueue(id) : await enqueue(id, `${jobIdFor(id)}-attempt-${attempts}`);
+        const result = attempts === 0 ? await enqueue([id]) : await enqueue([id], `${jobIdFor(id)}-attempt-${attempts}`);
         if (result.added) enqueued += 1;
       }
       if (enqueued > 0) log.warn({ enqueued }, "webhook sweeper re-enqueued deliveries");
@@ -199,9 +197,8 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
     async redeliver(deliveryRowId) {
       const reopened = await reopenDelivery(knex, deliveryRowId);
       if (reopened) {
-        const job = newJob([deliveryRowId], `${jobIdFor(deliveryRowId)}-again-${reopened.updatedAt.getTime()}`);
         try {
-          await queue.add<ProcessDeliveryData>(job.name, job.data, job.options);
+          await enqueue([deliveryRowId], `${jobIdFor(deliveryRowId)}-again-${reopened.updatedAt.getTime()}`);
         } catch (error) {
           // Left pending, the sweeper might re-add it under its first job id, which the queue may
           // still hold as failed: put it back as failed so the operator can try again.
