@@ -47,7 +47,7 @@ it("deliveries stored together are one job; one that fails does not hold back th
   });
   const inbox = startInbox();
 
-  // Twelve at once: four INSERTs may be in flight, so the later deliveries share statements.
+  // Twelve at once: one INSERT is in flight, so the later deliveries share the next statement.
   const ids = Array.from({ length: 12 }, (_, i) => `batch-${i}`);
   expect(await Promise.all(ids.map((deliveryId) => inbox.accept({ deliveryId, event: "issues", payload: { action: "opened" } })))).toEqual(ids.map(() => true));
   await inbox.settle();
