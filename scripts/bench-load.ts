@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { loadConfig } from "../src/config.js";
 import { createIlluminate, type Illuminate } from "../src/create-illuminate.js";
-import { createBullQueue } from "../src/queue/create-bull-queue.js";
+import { createQueue } from "../src/queue/create-queue.js";
 import { signAccessToken } from "../src/users/session/access-token.js";
 import { createSessionFamily } from "../src/users/session/refresh-tokens.js";
 import { cookieNames } from "../src/users/session/session-cookies.js";
@@ -95,7 +95,7 @@ async function runServer(): Promise<void> {
     RATE_LIMITS: "auth=100000000/60,public=100000000/60,api=100000000/60,generate=100000000/3600,regenerate=100000000/3600",
   });
   const prefix = `bench-load-${randomBytes(4).toString("hex")}`;
-  const queue = config.redisUrl ? createBullQueue({ redisUrl: config.redisUrl, prefix, log }) : undefined;
+  const queue = config.redisUrl ? createQueue({ redisUrl: config.redisUrl, prefix, log }) : undefined;
   const dashboardBuilt = existsSync(fileURLToPath(new URL("../web/build/handler.js", import.meta.url)));
   const illuminate = await createIlluminate(config, {
     log,

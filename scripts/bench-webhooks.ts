@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { loadConfig } from "../src/config.js";
 import { createIlluminate } from "../src/create-illuminate.js";
-import { createBullQueue } from "../src/queue/create-bull-queue.js";
+import { createQueue } from "../src/queue/create-queue.js";
 import { removeQueueKeys, startGithubStub, throwawayDatabase } from "./bench-services.js";
 import type { LoadResult, LoadRun } from "./bench-webhook-load.js";
 
@@ -60,7 +60,7 @@ async function main() {
     REDIS_URL: process.env.REDIS_URL,
   });
   const prefix = `bench-${randomBytes(4).toString("hex")}`;
-  const queue = config.redisUrl ? createBullQueue({ redisUrl: config.redisUrl, prefix, log }) : undefined;
+  const queue = config.redisUrl ? createQueue({ redisUrl: config.redisUrl, prefix, log }) : undefined;
   const illuminate = await createIlluminate(config, { log, queue, web: (_req, res) => void res.status(404).end() });
   await illuminate.db.knex("installations")
     .insert({ id: INSTALLATION_ID, account_id: 21031067, account_login: "Codertocat", account_type: "User", target_type: "User" })

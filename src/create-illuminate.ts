@@ -208,7 +208,7 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
   if (runsWorker) {
     await queue.schedule(SWEEP_SCHEDULE_ID, SWEEP_DELIVERIES_JOB, { everyMs: config.inbox.sweepSeconds * 1000 });
     for (const domain of domains) {
-      for (const schedule of domain.schedules ?? []) await queue.schedule(schedule.id, schedule.job, { everyMs: schedule.everyMs, data: schedule.data });
+      for (const schedule of domain.schedules ?? []) await queue.schedule(schedule.id, schedule.job, { everyMs: schedule.everyMs, data: schedule.data, lane: schedule.lane });
     }
     await queue.start();
     // Catch up at once with whatever the last process left behind.

@@ -5,7 +5,7 @@ import type { Db } from "./db/types.js";
 import type { GithubClients } from "./github/create-github-clients.js";
 import type { WebhookRegistry } from "./github/inbox/webhook-registry.js";
 import type { MetricsHooks } from "./http/metrics.js";
-import type { JobHandler, Queue } from "./queue/types.js";
+import type { JobHandler, Lane, Queue } from "./queue/types.js";
 
 /** What every domain is built from. Passed in, never imported, so tests hand in real services. */
 export interface DomainContext {
@@ -33,7 +33,7 @@ export interface Domain {
   webhooks?(registry: WebhookRegistry): void;
   jobs?: Record<string, JobHandler<never>>;
   /** registered idempotently by worker processes */
-  schedules?: Array<{ id: string; job: string; everyMs: number; data?: unknown }>;
+  schedules?: Array<{ id: string; job: string; everyMs: number; data?: unknown; lane?: Lane }>;
   /** releases what the domain opened itself (a Redis connection), after the queue has stopped */
   close?(): Promise<void>;
 }

@@ -59,7 +59,7 @@ export function createDeepDiveService(deps: DeepDiveServiceDeps) {
   const { knex, queue, issues } = deps;
   const staleAfterMs = deps.staleJobAfterMs ?? 10 * 60_000;
   const enqueue = (row: DeepDiveRow, suffix = "") =>
-    queue.add<GenerateJobData>(GENERATE_JOB, { deepDiveId: row.id }, { jobId: `deep-dive-${row.id}${suffix}`, attempts: 3, backoff: { type: "exponential", delayMs: 5_000 } });
+    queue.add<GenerateJobData>(GENERATE_JOB, { deepDiveId: row.id }, { jobId: `deep-dive-${row.id}${suffix}`, lane: "requested", attempts: 3, backoff: { type: "exponential", delayMs: 5_000 } });
 
   async function currentVersion(issue: GuidanceIssueHeader) {
     const docs = await getDocsVersion(knex, issue.repository.id);

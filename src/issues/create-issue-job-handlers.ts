@@ -69,12 +69,12 @@ export function createIssueJobHandlers(context: DomainContext, dispatcher: Contr
       const stats = await crawlTrackedRepositories({ knex, client, now, log: logger, trackedIds });
       logger.info({ ...stats }, "crawl finished");
       if (stats.stoppedForBudget && stats.resumeAt) {
-        await queue.add(ISSUE_JOBS.crawlTracked, {}, { jobId: `crawl-resume-${Math.floor(+stats.resumeAt / 1000)}`, delayMs: Math.max(0, +stats.resumeAt - +now()) });
+        await queue.add(ISSUE_JOBS.crawlTracked, {}, { jobId: `crawl-resume-${Math.floor(+stats.resumeAt / 1000)}`, lane: "background", delayMs: Math.max(0, +stats.resumeAt - +now()) });
       }
     } catch (error) {
       const classified = toJobError(error);
       if (classified instanceof GithubRateLimitedError) {
-        await queue.add(ISSUE_JOBS.crawlTracked, {}, { jobId: `crawl-resume-${Math.floor((+now() + classified.retryAfterMs) / 1000)}`, delayMs: classified.retryAfterMs });
+        await queue.add(ISSUE_JOBS.crawlTracked, {}, { jobId: `crawl-resume-${Math.floor((+now() + classified.retryAfterMs) / 1000)}`, lane: "background", delayMs: classified.retryAfterMs });
         return;
       }
       throw classified instanceof GithubNotFoundError ? new PermanentJobError(classified.message) : classified;

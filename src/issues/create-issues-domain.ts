@@ -47,8 +47,8 @@ export async function createIssuesDomain(context: DomainContext, deps: { auth?: 
     },
     jobs: createIssueJobHandlers(context, dispatcher),
     schedules: [
-      { id: "issues-crawl-tracked", job: ISSUE_JOBS.crawlTracked, everyMs: 6 * HOUR_MS },
-      { id: "issues-score-health", job: ISSUE_JOBS.scoreHealth, everyMs: 24 * HOUR_MS },
+      { id: "issues-crawl-tracked", job: ISSUE_JOBS.crawlTracked, everyMs: 6 * HOUR_MS, lane: "background" },
+      { id: "issues-score-health", job: ISSUE_JOBS.scoreHealth, everyMs: 24 * HOUR_MS, lane: "background" },
       { id: "issues-sweep", job: ISSUE_JOBS.sweep, everyMs: 10 * 60_000 },
     ],
     onContributionDetected: dispatcher.onContributionDetected,

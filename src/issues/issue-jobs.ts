@@ -34,6 +34,7 @@ export interface DeliverContributionJobData {
 export async function enqueueBackfill(queue: Queue, repositoryId: number, options: { delayMs?: number; key?: string } = {}): Promise<void> {
   await queue.add<BackfillJobData>(ISSUE_JOBS.backfillRepository, { repositoryId }, {
     jobId: options.key ? `backfill-${repositoryId}-${options.key}` : `backfill-${repositoryId}`,
+    lane: "background",
     delayMs: options.delayMs,
     attempts: 5,
     backoff: { type: "exponential", delayMs: 30_000 },
@@ -51,5 +52,5 @@ export async function enqueueContributionDelivery(queue: Queue, githubPrId: numb
 
 /** `key` names the occasion (a day, a finished backfill) so one occasion scores once. */
 export async function enqueueHealthScore(queue: Queue, repositoryId: number, key: string): Promise<void> {
-  await queue.add<ScoreRepositoryJobData>(ISSUE_JOBS.scoreRepository, { repositoryId }, { jobId: `health-${repositoryId}-${key}` });
+  await queue.add<ScoreRepositoryJobData>(ISSUE_JOBS.scoreRepository, { repositoryId }, { jobId: `health-${repositoryId}-${key}`, lane: "background" });
 }

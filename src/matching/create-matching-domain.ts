@@ -47,6 +47,6 @@ export function createMatchingDomain(context: DomainContext, deps: { users: User
         if (total > 0) log.info({ refreshed: total }, "issue skills refreshed");
       },
     },
-    schedules: [{ id: "matching-refresh-skills", job: MATCHING_JOBS.refreshSkills, everyMs: 5 * 60_000 }],
+    schedules: [{ id: "matching-refresh-skills", job: MATCHING_JOBS.refreshSkills, everyMs: 5 * 60_000, lane: "background" }],
   };
 }

@@ -134,7 +134,7 @@ export function createNotificationsDomain(context: DomainContext, deps: Notifica
     schedules: [
       { id: "notifications-dispatch", job: NOTIFICATION_JOBS.dispatch, everyMs: 60_000 },
       { id: "notifications-collect-watch-events", job: NOTIFICATION_JOBS.collectWatchEvents, everyMs: 60_000 },
-      { id: "notifications-new-matches", job: NOTIFICATION_JOBS.newMatches, everyMs: 3600_000 },
+      { id: "notifications-new-matches", job: NOTIFICATION_JOBS.newMatches, everyMs: 3600_000, lane: "background" },
     ],
     notify,
     dispatch,

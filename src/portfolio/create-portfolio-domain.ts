@@ -40,7 +40,7 @@ export function createPortfolioDomain(context: DomainContext, deps: PortfolioDep
       [ENRICH_JOB]: createEnrichJob({ knex, github, getUserToken: deps.users.getUserToken, log, now, listeners: enrichedListeners }),
       ...createSearchJobs({ knex, queue, github, getUserToken: deps.users.getUserToken, budget, log, now }),
     } as Domain["jobs"],
-    schedules: [{ id: "portfolio-search-all", job: SEARCH_ALL_JOB, everyMs: DAY_MS }],
+    schedules: [{ id: "portfolio-search-all", job: SEARCH_ALL_JOB, everyMs: DAY_MS, lane: "background" }],
     onContributionEnriched: (listener) => void enrichedListeners.push(listener),
   };
 }

@@ -10,7 +10,7 @@ export async function recordContribution(knex: Knex, queue: Queue, userId: numbe
   const result = await upsertContribution(knex, userId, detected);
   if (result.created) {
     await markFirstInRepo(knex, detected.authorGithubId, detected.repositoryId);
-    await queue.add(ENRICH_JOB, { contributionId: result.id }, { jobId: `portfolio-enrich-${result.id}` });
+    await queue.add(ENRICH_JOB, { contributionId: result.id }, { jobId: `portfolio-enrich-${result.id}`, lane: "background" });
   }
   return result;
 }

@@ -28,7 +28,7 @@ export function createSearchJobs(deps: SearchJobDeps) {
     [SEARCH_ALL_JOB]: async (): Promise<void> => {
       const today = day(deps.now());
       for (const userId of await listActiveUserIds(deps.knex)) {
-        await deps.queue.add(SEARCH_USER_JOB, { userId }, { jobId: `portfolio-search-${userId}-${today}` });
+        await deps.queue.add(SEARCH_USER_JOB, { userId }, { jobId: `portfolio-search-${userId}-${today}`, lane: "background" });
       }
     },
     [SEARCH_USER_JOB]: async (job: Job<{ userId: number }>): Promise<void> => {

@@ -224,6 +224,16 @@ export function createBullQueue(options: BullQueueOptions): Queue {
       }
     },
 
+    async unschedule(scheduleId: string): Promise<void> {
+      schedules.delete(scheduleId);
+      await whenProducerReady();
+      try {
+        await queue.removeJobScheduler(scheduleId);
+      } catch (err) {
+        throw toUnavailable(err);
+      }
+    },
+
     async start(startOptions: { concurrency?: number } = {}): Promise<void> {
       if (closing) throw new QueueUnavailableError("queue is closed");
       if (worker) return;

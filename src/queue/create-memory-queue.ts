@@ -238,6 +238,11 @@ export function createMemoryQueue(options: MemoryQueueOptions): Queue {
       arm(schedule);
     },
 
+    async unschedule(scheduleId: string): Promise<void> {
+      clearTimeout(schedules.get(scheduleId)?.timer);
+      schedules.delete(scheduleId);
+    },
+
     async start(startOptions: { concurrency?: number } = {}): Promise<void> {
       assertOpen();
       concurrency = Math.max(1, startOptions.concurrency ?? concurrency);

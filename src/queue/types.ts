@@ -16,7 +16,20 @@ export interface BackoffOptions {
   delayMs: number;
 }
 
+/**
+ * Which worker lane runs a job. Each lane takes jobs in its own order with its own concurrency, so
+ * a job never waits behind another lane's: webhook deliveries (`default`) are not held up by an
+ * install's backfills or the crawler (`background`), nor by a deep dive someone asked for
+ * (`requested`). A driver on its own has one lane; `createLanedQueue` gives one driver per lane.
+ */
+export type Lane = "default" | "requested" | "background";
+
 export interface AddOptions {
+  /**
+   * The lane that runs the job (default `default`): by who waits for it, so the same job name may
+   * go to different lanes. A `jobId` dedupes within its lane.
+   */
+  lane?: Lane;
   /**
    * Dedupe key: adding a job whose id is still retained is a no-op (`added: false`).
    * A job is retained while waiting, delayed or active, then for 1 hour after it completes
@@ -51,6 +64,8 @@ export interface Job<T = unknown> {
 export type JobHandler<T = unknown> = (job: Job<T>) => Promise<void>;
 
 export interface ScheduleOptions {
+  /** the lane that runs the scheduled jobs (default `default`) */
+  lane?: Lane;
   /**
    * Repeat every N milliseconds. The first run is due as soon as the schedule is registered
    * (or the worker starts), then every N ms; missed runs are skipped, not replayed.
@@ -118,6 +133,8 @@ export interface Queue {
    * never duplicates it — every worker may call it at boot.
    */
   schedule(scheduleId: string, jobName: string, options: ScheduleOptions): Promise<void>;
+  /** Removes a schedule (no more runs; a run already queued still runs). Unknown ids are ignored. */
+  unschedule(scheduleId: string): Promise<void>;
   /**
    * Start consuming jobs (worker role), `concurrency` at a time (default 1). Producers never call
    * it. Jobs added before wait until then.

@@ -62,8 +62,8 @@ export function createUsersDomain(context: DomainContext): UsersDomain {
       },
     },
     schedules: [
-      { id: "users-refresh-profiles", job: REFRESH_PROFILES_JOB, everyMs: DAY_MS },
-      { id: "users-prune-sessions", job: PRUNE_SESSIONS_JOB, everyMs: DAY_MS },
+      { id: "users-refresh-profiles", job: REFRESH_PROFILES_JOB, everyMs: DAY_MS, lane: "background" },
+      { id: "users-prune-sessions", job: PRUNE_SESSIONS_JOB, everyMs: DAY_MS, lane: "background" },
     ],
     auth,
     getUserToken: tokens.getUserToken,

@@ -23,7 +23,7 @@ export async function refreshStaleProfiles(deps: { knex: Knex; queue: Queue; log
   // One job id per user and ISO-ish week: a rerun of this job in the same week adds nothing.
   const week = Math.floor(deps.now.getTime() / PROFILE_MAX_AGE_MS);
   let queued = 0;
-  for (const row of rows) if (await requestProfileAnalysis(deps.queue, Number(row.id), deps.now, deps.log, `w${week}`)) queued += 1;
+  for (const row of rows) if (await requestProfileAnalysis(deps.queue, Number(row.id), deps.now, deps.log, { suffix: `w${week}`, lane: "background" })) queued += 1;
   if (queued > 0) deps.log.info({ queued }, "stale skill profiles queued");
   return queued;
 }

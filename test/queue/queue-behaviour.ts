@@ -229,6 +229,22 @@ export function queueBehaviour(driver: QueueDriver): void {
     expect(runs.every((run) => (run.data as { version: number }).version === 2)).toBe(true);
   });
 
+  it("unschedule stops a schedule's runs, and ignores an id it does not know", async () => {
+    const queue = openQueue();
+    const runs: Run[] = [];
+    queue.register("test.tick", async (job) => record(runs, job));
+    await queue.schedule("tick-then-stop", "test.tick", { everyMs: 150 });
+    await queue.start();
+    await waitFor(() => runs.length >= 2, { what: "two runs" });
+    await queue.unschedule("tick-then-stop");
+    await queue.unschedule("never-scheduled");
+    // A run already queued may still run; none after it.
+    await sleep(200);
+    const settled = runs.length;
+    await sleep(600);
+    expect(runs.length).toBe(settled);
+  });
+
   it("on close() waits for the active job to finish and starts no other", async () => {
     const queue = openQueue();
     const events: string[] = [];

@@ -99,7 +99,7 @@ export function createRepositoryRoutes(options: { knex: Knex; queue: Queue; admi
       const repository = await getRepositoryByFullName(knex, fullName);
       const installed = repository !== null && repository.installationId !== null && repository.deletedAt === null;
       if (!installed && tracked.status !== "vanished") {
-        await queue.add<CrawlRepositoryJobData>(ISSUE_JOBS.crawlRepository, { trackedId: tracked.id }, { jobId: `crawl-tracked-${tracked.id}` });
+        await queue.add<CrawlRepositoryJobData>(ISSUE_JOBS.crawlRepository, { trackedId: tracked.id }, { jobId: `crawl-tracked-${tracked.id}`, lane: "requested" });
       }
       res.status(created ? 201 : 200).json({
         fullName: tracked.fullName,
