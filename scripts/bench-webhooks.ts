@@ -58,6 +58,7 @@ async function main() {
     DATA_DIR: dataDir,
     DATABASE_URL: database?.url,
     REDIS_URL: process.env.REDIS_URL,
+    WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY,
   });
   const prefix = `bench-${randomBytes(4).toString("hex")}`;
   const queue = config.redisUrl ? createQueue({ redisUrl: config.redisUrl, prefix, log }) : undefined;

@@ -184,6 +184,7 @@ const schema = z
     CORS_ORIGINS: z.preprocess(blankToUndefined, corsOrigins.optional()),
     INBOX_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     INBOX_STALE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
     ENV_FILE: z.string().min(1).default(".env"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -271,6 +272,8 @@ export interface Config {
    * worker is presumed dead.
    */
   inbox: { sweepSeconds: number; staleSeconds: number };
+  /** jobs a worker process runs at once in each lane (WORKER_CONCURRENCY; docs/architecture.md, "Lanes") */
+  workerConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -344,6 +347,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY ?? false,
     corsOrigins: e.CORS_ORIGINS ?? [new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).origin],
     inbox: { sweepSeconds: e.INBOX_SWEEP_SECONDS, staleSeconds: e.INBOX_STALE_SECONDS },
+    workerConcurrency: e.WORKER_CONCURRENCY,
   };
 }
 

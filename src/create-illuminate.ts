@@ -210,7 +210,7 @@ export async function createIlluminate(config: Config, deps: IlluminateDeps): Pr
     for (const domain of domains) {
       for (const schedule of domain.schedules ?? []) await queue.schedule(schedule.id, schedule.job, { everyMs: schedule.everyMs, data: schedule.data, lane: schedule.lane });
     }
-    await queue.start();
+    await queue.start({ concurrency: config.workerConcurrency });
     // Catch up at once with whatever the last process left behind.
     await inbox.sweep().catch((error: unknown) => log.warn({ err: error }, "startup sweep failed"));
     // A first run without a GitHub App gets sample data, loaded in the background through the inbox.

@@ -67,6 +67,12 @@ describe("configuration", () => {
     expect(problemsOf({ ...production, PRIVATE_KEY: undefined })).toEqual(expect.arrayContaining([expect.stringMatching(/^PRIVATE_KEY/)]));
   });
 
+  it("runs one job per lane at a time unless WORKER_CONCURRENCY says more, and refuses a count that is not one", () => {
+    expect(loadConfig({}).workerConcurrency).toBe(1);
+    expect(loadConfig({ WORKER_CONCURRENCY: "4" }).workerConcurrency).toBe(4);
+    for (const bad of ["0", "many", "2.5", "1000"]) expect(problemsOf({ WORKER_CONCURRENCY: bad })).toEqual([expect.stringMatching(/^WORKER_CONCURRENCY: /)]);
+  });
+
   it("an app id without its key, or a client id without its secret, is refused", () => {
     expect(problemsOf({ APP_ID: "5" })).toEqual([expect.stringMatching(/^PRIVATE_KEY: /)]);
     expect(problemsOf({ GITHUB_CLIENT_ID: "Iv1.x" })).toEqual([expect.stringMatching(/^GITHUB_CLIENT_SECRET: /)]);
