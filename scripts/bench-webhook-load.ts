@@ -21,6 +21,9 @@ export interface LoadResult {
   perSecond: number;
   p50: number;
   p99: number;
+  max: number;
+  /** acknowledgements slower than 50 ms, and the seconds between the first and last of them being sent: one stall or many */
+  slow: { count: number; spanSeconds: number };
 }
 
 interface Delivery {
@@ -59,7 +62,12 @@ function deliveries(run: LoadRun): Delivery[] {
   });
 }
 
-async function post(url: string, delivery: Delivery): Promise<number> {
+interface Timing {
+  sentAt: number;
+  ms: number;
+}
+
+async function post(url: string, delivery: Delivery): Promise<Timing> {
   const started = performance.now();
   const response = await fetch(url, {
     method: "POST",
@@ -74,33 +82,37 @@ async function post(url: string, delivery: Delivery): Promise<number> {
   });
   await response.arrayBuffer();
   if (response.status !== 200) throw new Error(`answered ${response.status}`);
-  return performance.now() - started;
+  return { sentAt: started, ms: performance.now() - started };
 }
 
-function summarize(latencies: number[], failed: number, seconds: number): LoadResult {
-  const sorted = [...latencies].sort((a, b) => a - b);
+const SLOW_MS = 50;
+
+function summarize(timings: Timing[], failed: number, seconds: number): LoadResult {
+  const sorted = timings.map((t) => t.ms).sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-  return { acked: sorted.length, failed, perSecond: sorted.length / seconds, p50: at(50), p99: at(99) };
+  const slowSent = timings.filter((t) => t.ms > SLOW_MS).map((t) => t.sentAt);
+  const spanSeconds = slowSent.length > 0 ? (Math.max(...slowSent) - Math.min(...slowSent)) / 1000 : 0;
+  return { acked: sorted.length, failed, perSecond: sorted.length / seconds, p50: at(50), p99: at(99), max: sorted.at(-1) ?? Number.NaN, slow: { count: slowSent.length, spanSeconds } };
 }
 
 /** Open loop: one delivery every 1/rate s whatever the server does, so slowness shows as latency. */
 async function atRate(run: LoadRun, batch: Delivery[]): Promise<LoadResult> {
-  const latencies: number[] = [];
+  const timings: Timing[] = [];
   let failed = 0;
   const started = performance.now();
   const inFlight: Array<Promise<void>> = [];
   for (const [i, delivery] of batch.entries()) {
     const wait = started + (i * 1000) / run.rate - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    inFlight.push(post(run.url, delivery).then((ms) => void latencies.push(ms), () => void (failed += 1)));
+    inFlight.push(post(run.url, delivery).then((timing) => void timings.push(timing), () => void (failed += 1)));
   }
   await Promise.all(inFlight);
-  return summarize(latencies, failed, (performance.now() - started) / 1000);
+  return summarize(timings, failed, (performance.now() - started) / 1000);
 }
 
 /** Closed loop: `concurrency` senders as fast as answers come back: the most the server acknowledges. */
 async function flatOut(run: LoadRun, batch: Delivery[]): Promise<LoadResult> {
-  const latencies: number[] = [];
+  const timings: Timing[] = [];
   let failed = 0;
   let next = 0;
   const started = performance.now();
@@ -108,11 +120,11 @@ async function flatOut(run: LoadRun, batch: Delivery[]): Promise<LoadResult> {
     Array.from({ length: run.concurrency }, async () => {
       while (next < batch.length) {
         const delivery = batch[next++]!;
-        await post(run.url, delivery).then((ms) => void latencies.push(ms), () => void (failed += 1));
+        await post(run.url, delivery).then((timing) => void timings.push(timing), () => void (failed += 1));
       }
     }),
   );
-  return summarize(latencies, failed, (performance.now() - started) / 1000);
+  return summarize(timings, failed, (performance.now() - started) / 1000);
 }
 
 process.once("message", (run: LoadRun) => {

@@ -159,6 +159,9 @@ async function main() {
     `CPU per acknowledged delivery, flat out (median, the server's own process; PostgreSQL and Redis not counted): ` +
       `bare Probot ${middle(bareCpu).toFixed(0)} µs, Illuminate ${middle(illuminateCpu).toFixed(0)} µs${ROLE === "all" ? " (with its worker)" : ""}`,
   );
+  for (const [name, r] of [rows[0]!, rows[2]!]) {
+    console.log(`${name}: slowest ${r.max.toFixed(1)} ms; ${r.slow.count} over 50 ms${r.slow.count > 1 ? `, sent within ${r.slow.spanSeconds.toFixed(1)} s of each other` : ""}`);
+  }
   const ratio = rows[3]![1].perSecond / rows[1]![1].perSecond;
   console.log(`\nIlluminate ÷ bare Probot, flat-out throughput: ${ratio.toFixed(2)} (target ≥ 0.7); Illuminate p99 at ${RATE}/s: ${rows[2]![1].p99.toFixed(1)} ms (target ≤ 50)`);
 
