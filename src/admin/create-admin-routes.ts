@@ -5,6 +5,7 @@ import type { WebhookInbox } from "../github/inbox/create-webhook-inbox.js";
 import { DELIVERY_STATUSES, listDeliveries } from "../github/inbox/inbox-admin-store.js";
 import { apiRoutes } from "../http/api-spec.js";
 import { HttpError, notFound } from "../http/http-error.js";
+import { LANES } from "../queue/create-laned-queue.js";
 import { QueueUnavailableError } from "../queue/errors.js";
 import type { Queue } from "../queue/types.js";
 import { sameSecret } from "../http/same-secret.js";
@@ -131,7 +132,7 @@ export function createAdminRoutes(options: { knex: Knex; queue: Queue; inbox: We
       responses: {
         200: {
           description: "the queue's overview",
-          schema: z.looseObject({ driver: z.string(), health: z.looseObject({ ok: z.boolean() }), total: z.looseObject({}), jobs: z.array(z.looseObject({ name: z.string() })), recentFailed: z.array(z.looseObject({})) }),
+          schema: z.looseObject({ driver: z.string(), health: z.looseObject({ ok: z.boolean() }), total: z.looseObject({}), lanes: z.array(z.looseObject({ lane: z.string() })), jobs: z.array(z.looseObject({ name: z.string() })), recentFailed: z.array(z.looseObject({})) }),
         },
       },
       errors: { 503: "the queue is unavailable" },
@@ -147,7 +148,8 @@ export function createAdminRoutes(options: { knex: Knex; queue: Queue; inbox: We
     const jobs = Object.entries(overview.byName)
       .map(([name, counts]) => ({ name, ...counts }))
       .sort((a, b) => a.name.localeCompare(b.name));
-    res.json({ driver: queue.driver, health, total: overview.total, jobs, recentFailed: overview.recentFailed });
+    const lanes = overview.lanes ? LANES.map((lane) => ({ lane, ...overview.lanes![lane] })) : [];
+    res.json({ driver: queue.driver, health, total: overview.total, lanes, jobs, recentFailed: overview.recentFailed });
   });
 
   route(

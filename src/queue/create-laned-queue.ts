@@ -60,7 +60,8 @@ export function createLanedQueue(lanes: Record<Lane, Queue>): Queue {
         for (const [name, counts] of Object.entries(overview.byName)) byName[name] = byName[name] ? sumCounts([byName[name], counts]) : counts;
       }
       const recentFailed = overviews.flatMap((o) => o.recentFailed).sort(newestFirst).slice(0, options.failedLimit ?? 20);
-      return { total: sumCounts(overviews.map((o) => o.total)), byName, recentFailed };
+      const perLane = Object.fromEntries(LANES.map((lane, i) => [lane, overviews[i]!.total])) as Record<Lane, JobCounts>;
+      return { total: sumCounts(overviews.map((o) => o.total)), byName, recentFailed, lanes: perLane };
     },
 
     async retryFailed(name) {

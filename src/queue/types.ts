@@ -116,6 +116,8 @@ export interface QueueOverview {
   byName: Record<string, JobCounts>;
   /** newest first */
   recentFailed: FailedJobInfo[];
+  /** totals per lane, for a queue with lanes (`createLanedQueue`) */
+  lanes?: Record<Lane, JobCounts>;
 }
 
 export interface Queue {

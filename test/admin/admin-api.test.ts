@@ -3,6 +3,7 @@ import type { Db } from "../../src/db/types.js";
 import { sendWebhook, webhookExample } from "../helpers/github-webhooks.js";
 import { startTestApp, waitFor, type TestApp } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
+import { createLanedQueue } from "../../src/queue/create-laned-queue.js";
 import { createTestQueue } from "../helpers/test-queue.js";
 
 const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
@@ -19,7 +20,8 @@ beforeEach(async () => {
   runs = 0;
   app = await startTestApp({
     db,
-    queue: createTestQueue(),
+    // Lanes, as the product's queue has them (docs/architecture.md, "Lanes").
+    queue: createLanedQueue({ default: createTestQueue(), requested: createTestQueue(), background: createTestQueue() }),
     env: { ADMIN_TOKEN },
     deps: {
       // One attempt, so a failing delivery is left failed at once for the operator to see.
@@ -155,6 +157,10 @@ describe("the job queue", () => {
     expect(before.driver).toBe(process.env.REDIS_URL ? "bullmq" : "memory");
     expect(before.jobs).toContainEqual(expect.objectContaining({ name: "webhooks.process", failed: 1 }));
     expect(before.total.failed).toBeGreaterThanOrEqual(1);
+    // Deliveries run in the default lane; the others carry slower work and are empty here.
+    expect(before.lanes.map((l: { lane: string }) => l.lane)).toEqual(["default", "requested", "background"]);
+    expect(before.lanes[0]).toMatchObject({ lane: "default", failed: 1 });
+    expect(before.lanes[2]).toMatchObject({ lane: "background", failed: 0, waiting: 0 });
     expect(before.recentFailed).toContainEqual(expect.objectContaining({ name: "webhooks.process", error: "the star handler is broken", attemptsMade: 1 }));
 
     broken = false;

@@ -10,6 +10,7 @@ import { sendWebhook, webhookExample } from "../helpers/github-webhooks.js";
 import { buildDashboard, CHROMIUM_PATH, collectPageErrors, launchBrowser, openPage, startDashboardServer } from "../helpers/browser.js";
 import { silentLog, waitFor, type TestApp } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
+import { createLanedQueue } from "../../src/queue/create-laned-queue.js";
 import { createTestQueue } from "../helpers/test-queue.js";
 import { seedInstallation } from "../issues/helpers/index-test-app.js";
 import { seedMaintainedRepository } from "./maintainer-seed.js";
@@ -30,7 +31,7 @@ beforeAll(async () => {
   if (!hasChromium) return;
   await buildDashboard();
   db = await createTestDb();
-  queue = createTestQueue(silentLog);
+  queue = createLanedQueue({ default: createTestQueue(silentLog), requested: createTestQueue(silentLog), background: createTestQueue(silentLog) });
   await seedInstallation(db);
   await db.knex("installations").where({ id: EXAMPLE_INSTALLATION_ID }).update({ permissions: JSON.stringify({ issues: "write" }) });
   ({ illuminate, baseUrl } = await startDashboardServer(
@@ -123,6 +124,9 @@ describe.runIf(hasChromium)("maintainer and operator pages in a browser", () => 
     await expect.poll(() => page.getByRole("table", { name: /Jobs by name/ }).count()).toBe(1);
     const jobs = page.getByRole("table", { name: /Jobs by name/ });
     expect(await jobs.getByRole("row").filter({ hasText: "webhooks.process" }).count()).toBe(1);
+    const lanes = page.getByRole("table", { name: /By worker lane/ });
+    expect(await lanes.getByRole("row").filter({ hasText: "webhook deliveries" }).getByRole("rowheader").textContent()).toContain("default");
+    expect(await lanes.getByRole("row").count()).toBe(4);
     expect(await page.getByRole("table", { name: "Failed jobs, newest first" }).getByText("the star handler is broken").count()).toBe(1);
     // The star's first job is still retained as failed; retrying it finds the delivery already processed.
     await jobs.getByRole("row").filter({ hasText: "webhooks.process" }).getByRole("button", { name: "Retry failed" }).click();

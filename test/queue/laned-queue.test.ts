@@ -59,6 +59,7 @@ function lanedBehaviour(driver: QueueDriver): void {
     const overview = await queue.overview();
     expect(overview.total).toMatchObject({ waiting: 2, delayed: 1, active: 0 });
     expect(overview.byName["test.job"]).toMatchObject({ waiting: 2, delayed: 1 });
+    expect(overview.lanes).toMatchObject({ default: { waiting: 1 }, requested: { waiting: 1 }, background: { delayed: 1, waiting: 0 } });
     expect(await queue.health()).toMatchObject({ ok: true, driver, waiting: 2, delayed: 1 });
 
     await queue.start();

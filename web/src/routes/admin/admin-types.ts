@@ -30,6 +30,8 @@ export interface QueuesView {
   driver: "bullmq" | "memory";
   health: { ok: boolean; error?: string };
   total: JobCounts;
+  /** one row per worker lane (docs/architecture.md, "Lanes"); empty for a queue without lanes */
+  lanes?: Array<JobCounts & { lane: string }>;
   jobs: Array<JobCounts & { name: string }>;
   recentFailed: Array<{ id: string; name: string; error: string; attemptsMade: number; failedAt: string | null }>;
 }
