@@ -10,7 +10,7 @@ export interface BullQueueOptions {
   redisUrl: string;
   /** Redis key prefix (default "illuminate"); one prefix per deployment sharing a Redis. */
   prefix?: string;
-  /** BullMQ queue name (default "jobs"); every job name shares this one queue. */
+  /** BullMQ queue name (default "jobs"); every job name added to this driver shares it (`createQueue` makes one per lane). */
   queueName?: string;
   log: Logger;
   /** attempts for jobs added without `attempts` (default 3) */
