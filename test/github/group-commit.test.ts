@@ -40,6 +40,48 @@ describe("group commit", () => {
     expect(await Promise.all(all)).toEqual([1, 2, 3, 4]);
   });
 
+  it("with hedgeAfterMs, items behind a stalled flush go in another one beside it; an answered flush is not hedged", async () => {
+    const started: number[][] = [];
+    const release: Array<() => void> = [];
+    const submit = createGroupCommit(
+      async (items: number[]) => {
+        started.push(items);
+        // The first flush stalls until released; the others answer at once.
+        if (items.includes(1)) await new Promise<void>((resolve) => release.push(resolve));
+        return items;
+      },
+      { hedgeAfterMs: 40, maxConcurrency: 2 },
+    );
+    const first = submit(1);
+    const behind = [submit(2), submit(3)];
+    await tick();
+    expect(started).toEqual([[1]]);
+    // Once the first has been in flight for 40 ms, the waiting items get a flush of their own.
+    expect(await Promise.all(behind)).toEqual([2, 3]);
+    expect(started).toEqual([[1], [2, 3]]);
+    // Two in flight is the cap: with the first still stalled, later items go in the second slot as it frees.
+    expect(await submit(4)).toBe(4);
+    release.shift()!();
+    expect(await first).toBe(1);
+    expect(started).toEqual([[1], [2, 3], [4]]);
+  });
+
+  it("without hedgeAfterMs, items wait for a stalled flush however long it takes", async () => {
+    const started: number[][] = [];
+    let release!: () => void;
+    const submit = createGroupCommit(async (items: number[]) => {
+      started.push(items);
+      if (items.includes(1)) await new Promise<void>((resolve) => (release = resolve));
+      return items;
+    });
+    const all = [submit(1), submit(2)];
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(started).toEqual([[1]]);
+    release();
+    expect(await Promise.all(all)).toEqual([1, 2]);
+    expect(started).toEqual([[1], [2]]);
+  });
+
   it("caps a batch at maxBatch", async () => {
     const sizes: number[] = [];
     const submit = createGroupCommit(async (items: number[]) => {

@@ -96,3 +96,28 @@ it("acknowledges a stored delivery without waiting for the queue", async () => {
   expect(accepted).toBe(true);
   expect((await rows()).map((row) => row.status)).toEqual(["pending"]);
 });
+
+it.skipIf(!process.env.DATABASE_URL)("a statement stalled on the database does not hold up the deliveries behind it", async () => {
+  const inbox = startInbox();
+  // Another session holds an uncommitted row with the first delivery's id: PostgreSQL makes our
+  // INSERT of that id wait for the session's outcome, as a stalled statement would.
+  const other = await db.knex.transaction();
+  try {
+    await other("webhook_deliveries").insert({ delivery_id: "stalled", event: "issues", action: "opened", payload: "{}" });
+    let stalledDone = false;
+    const stalled = inbox.accept({ deliveryId: "stalled", event: "issues", payload: { action: "opened" } }).finally(() => (stalledDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const behind = Promise.all(["behind-1", "behind-2"].map((deliveryId) => inbox.accept({ deliveryId, event: "issues", payload: { action: "opened" } })));
+    const answered = await Promise.race([behind, new Promise<"still waiting">((resolve) => setTimeout(() => resolve("still waiting"), 3_000))]);
+    expect(answered, "deliveries behind the stalled statement").toEqual([true, true]);
+    expect(stalledDone).toBe(false);
+
+    await other.rollback();
+    expect(await stalled).toBe(true);
+  } finally {
+    if (!other.isCompleted()) await other.rollback();
+  }
+  await inbox.settle();
+  expect((await rows()).map((r) => r.delivery_id).sort()).toEqual(["behind-1", "behind-2", "stalled"]);
+});

@@ -106,14 +106,16 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   // Deliveries arriving together share one INSERT, and then one job. One batch is in flight at a
   // time: the deliveries arriving meanwhile form the next one, so under load each statement carries
   // several (allowing four in flight made batches of 1.7 on average and cost a third more CPU per
-  // delivery; docs/index-and-health.md). Each caller is answered only after its row is committed,
-  // so an acknowledgement still means "stored".
+  // delivery; docs/index-and-health.md). A statement still unanswered after 50 ms (a lost packet, a
+  // stalled server process) does not hold the deliveries behind it: they go in another beside it, up
+  // to four. Each caller is answered only after its row is committed, so an acknowledgement still
+  // means "stored".
   const store = createGroupCommit<NewDelivery, number | null>(async (deliveries) => {
     const rowIds = await insertDeliveries(knex, deliveries);
     const fresh = rowIds.filter((id): id is number => id !== null);
     if (fresh.length > 0) enqueueStored(fresh);
     return rowIds;
-  });
+  }, { hedgeAfterMs: 50, maxConcurrency: 4 });
 
   async function processOne(deliveryRowId: number, { attempt, maxAttempts }: { attempt: number; maxAttempts: number }): Promise<void> {
     const delivery = await claimDelivery(knex, deliveryRowId, staleAfterMs);

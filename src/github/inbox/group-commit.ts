@@ -12,15 +12,22 @@ interface Waiting<I, O> {
  * `flush` gets the items in arrival order and answers one result per item, in the same order.
  * When a batch fails, each of its items is retried alone, so one bad item (say, a payload the
  * database refuses) fails by itself and never takes its neighbours down with it.
+ * With `hedgeAfterMs`, a flush in flight for longer than that (a lost packet, a stalled server
+ * process) no longer holds the items behind it: another flush starts beside it, up to
+ * `maxConcurrency` in all.
  */
 export function createGroupCommit<I, O>(
   flush: (items: I[]) => Promise<O[]>,
-  options: { maxBatch?: number; concurrency?: number } = {},
+  options: { maxBatch?: number; concurrency?: number; hedgeAfterMs?: number; maxConcurrency?: number } = {},
 ): (item: I) => Promise<O> {
   const maxBatch = options.maxBatch ?? 200;
   const concurrency = Math.max(1, options.concurrency ?? 1);
+  const hedgeAfterMs = options.hedgeAfterMs;
+  const maxConcurrency = Math.max(concurrency, options.maxConcurrency ?? concurrency);
   const waiting: Array<Waiting<I, O>> = [];
-  let inFlight = 0;
+  /** when each flush in flight started */
+  const inFlight = new Set<{ startedAt: number }>();
+  let hedgeTimer: NodeJS.Timeout | undefined;
 
   async function flushOne(w: Waiting<I, O>): Promise<void> {
     try {
@@ -43,14 +50,31 @@ export function createGroupCommit<I, O>(
     }
   }
 
+  /** Milliseconds until the oldest flush in flight counts as stalled (0: it does now), or null: no hedging. */
+  function untilStalled(): number | null {
+    if (hedgeAfterMs === undefined || inFlight.size >= maxConcurrency) return null;
+    const oldest = Math.min(...[...inFlight].map((f) => f.startedAt));
+    return Math.max(0, oldest + hedgeAfterMs - performance.now());
+  }
+
   function pump(): void {
-    while (inFlight < concurrency && waiting.length > 0) {
+    while (waiting.length > 0 && (inFlight.size < concurrency || untilStalled() === 0)) {
       const batch = waiting.splice(0, maxBatch);
-      inFlight += 1;
+      const flight = { startedAt: performance.now() };
+      inFlight.add(flight);
       void flushBatch(batch).finally(() => {
-        inFlight -= 1;
+        inFlight.delete(flight);
         pump();
       });
+    }
+    // Items are waiting on a flush that may stall: look again when it would count as stalled.
+    const wait = waiting.length > 0 ? untilStalled() : null;
+    if (wait !== null && hedgeTimer === undefined) {
+      hedgeTimer = setTimeout(() => {
+        hedgeTimer = undefined;
+        pump();
+      }, wait + 1);
+      hedgeTimer.unref?.();
     }
   }
 
