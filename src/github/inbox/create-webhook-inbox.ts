@@ -81,15 +81,8 @@ export function createWebhookInbox(options: WebhookInboxOptions): WebhookInbox {
   const staleAfterMs = options.staleProcessingAfterMs ?? 10 * 60_000;
   const retry = options.retry ?? { attempts: 5, backoffMs: 2_000 };
 
-  const newJob = (rowIds: number[], jobId = batchJobIdFor(rowIds)) => ({
-    name: PROCESS_DELIVERY_JOB,
-    data: { deliveryRowIds: rowIds } satisfies ProcessDeliveryData,
-    options: { jobId, attempts: retry.attempts, backoff: { type: "exponential" as const, delayMs: retry.backoffMs } },
-  });
-  const enqueue = (rowIds: number[], jobId?: string) => {
-    const job = newJob(rowIds, jobId);
-    return queue.add<ProcessDeliveryData>(job.name, job.data, job.options);
-  };
+  const enqueue = (rowIds: number[], jobId = batchJobIdFor(rowIds)) =>
+    queue.add<ProcessDeliveryData>(PROCESS_DELIVERY_JOB, { deliveryRowIds: rowIds }, { jobId, attempts: retry.attempts, backoff: { type: "exponential", delayMs: retry.backoffMs } });
 
   // Enqueueing follows the answer instead of preceding it: a committed row is already safe (the
   // sweeper enqueues whatever the queue missed), so GitHub never waits on Redis. A batch stored

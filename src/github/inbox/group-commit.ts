@@ -25,7 +25,7 @@ export function createGroupCommit<I, O>(
   const hedgeAfterMs = options.hedgeAfterMs;
   const maxConcurrency = Math.max(concurrency, options.maxConcurrency ?? concurrency);
   const waiting: Array<Waiting<I, O>> = [];
-  /** when each flush in flight started */
+  /** when each flush in flight started, oldest first (a Set keeps insertion order) */
   const inFlight = new Set<{ startedAt: number }>();
   let hedgeTimer: NodeJS.Timeout | undefined;
 
@@ -52,9 +52,9 @@ export function createGroupCommit<I, O>(
 
   /** Milliseconds until the oldest flush in flight counts as stalled (0: it does now), or null: no hedging. */
   function untilStalled(): number | null {
-    if (hedgeAfterMs === undefined || inFlight.size >= maxConcurrency) return null;
-    const oldest = Math.min(...[...inFlight].map((f) => f.startedAt));
-    return Math.max(0, oldest + hedgeAfterMs - performance.now());
+    if (hedgeAfterMs === undefined || inFlight.size === 0 || inFlight.size >= maxConcurrency) return null;
+    const oldest = inFlight.values().next().value!;
+    return Math.max(0, oldest.startedAt + hedgeAfterMs - performance.now());
   }
 
   function pump(): void {
@@ -74,7 +74,7 @@ export function createGroupCommit<I, O>(
         hedgeTimer = undefined;
         pump();
       }, wait + 1);
-      hedgeTimer.unref?.();
+      hedgeTimer.unref();
     }
   }
 
