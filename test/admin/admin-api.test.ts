@@ -3,8 +3,7 @@ import type { Db } from "../../src/db/types.js";
 import { sendWebhook, webhookExample } from "../helpers/github-webhooks.js";
 import { startTestApp, waitFor, type TestApp } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
-import { createLanedQueue } from "../../src/queue/create-laned-queue.js";
-import { createTestQueue } from "../helpers/test-queue.js";
+import { createTestLanedQueue } from "../helpers/test-queue.js";
 
 const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
 const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -21,7 +20,7 @@ beforeEach(async () => {
   app = await startTestApp({
     db,
     // Lanes, as the product's queue has them (docs/architecture.md, "Lanes").
-    queue: createLanedQueue({ default: createTestQueue(), requested: createTestQueue(), background: createTestQueue() }),
+    queue: createTestLanedQueue(),
     env: { ADMIN_TOKEN },
     deps: {
       // One attempt, so a failing delivery is left failed at once for the operator to see.

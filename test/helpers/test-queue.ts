@@ -4,7 +4,8 @@ import { Queue as BullQueue } from "bullmq";
 import { pino, type Logger } from "pino";
 import { createBullQueue } from "../../src/queue/create-bull-queue.js";
 import { createMemoryQueue } from "../../src/queue/create-memory-queue.js";
-import type { Queue } from "../../src/queue/types.js";
+import { createLanedQueue } from "../../src/queue/create-laned-queue.js";
+import type { Lane, Queue } from "../../src/queue/types.js";
 
 export type QueueDriver = Queue["driver"];
 
@@ -14,9 +15,21 @@ export interface TestQueueOptions {
   closeTimeoutMs?: number;
 }
 
+const environmentDriver = (): QueueDriver => (process.env.REDIS_URL ? "bullmq" : "memory");
+
 /** The driver the environment asks for: BullMQ when `REDIS_URL` is set, in-process otherwise. */
 export function createTestQueue(log?: Logger): Queue {
-  return createTestQueueWith(process.env.REDIS_URL ? "bullmq" : "memory", { log });
+  return createTestQueueWith(environmentDriver(), { log });
+}
+
+/** One test queue per lane, on one driver (the environment's by default). */
+export function createTestLanes(driver = environmentDriver(), options: TestQueueOptions = {}): Record<Lane, Queue> {
+  return { default: createTestQueueWith(driver, options), requested: createTestQueueWith(driver, options), background: createTestQueueWith(driver, options) };
+}
+
+/** The product's queue (`createQueue`): one lane each for deliveries, requested and background work. */
+export function createTestLanedQueue(log?: Logger): Queue {
+  return createLanedQueue(createTestLanes(environmentDriver(), { log }));
 }
 
 /**

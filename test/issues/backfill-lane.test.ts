@@ -1,13 +1,12 @@
 import nock from "nock";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { Db } from "../../src/db/types.js";
-import { createLanedQueue } from "../../src/queue/create-laned-queue.js";
 import { EXAMPLE_REPOSITORY_ID } from "../fixtures/github/derived-payloads.js";
 import { rateLimit } from "../fixtures/github/graphql-payloads.js";
 import { webhookExample } from "../helpers/github-webhooks.js";
 import { waitFor } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
-import { createTestQueue } from "../helpers/test-queue.js";
+import { createTestLanedQueue } from "../helpers/test-queue.js";
 import { deliver, issueRow, startIndexApp, type IndexTestApp } from "./helpers/index-test-app.js";
 
 // The product's queue has lanes (docs/architecture.md, "Lanes"): here the app runs on one, as in
@@ -17,7 +16,7 @@ let app: IndexTestApp;
 
 beforeEach(async () => {
   db = await createTestDb();
-  const queue = createLanedQueue({ default: createTestQueue(), requested: createTestQueue(), background: createTestQueue() });
+  const queue = createTestLanedQueue();
   app = await startIndexApp({ db, queue });
 });
 

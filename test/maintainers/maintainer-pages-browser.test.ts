@@ -10,8 +10,7 @@ import { sendWebhook, webhookExample } from "../helpers/github-webhooks.js";
 import { buildDashboard, CHROMIUM_PATH, collectPageErrors, launchBrowser, openPage, startDashboardServer } from "../helpers/browser.js";
 import { silentLog, waitFor, type TestApp } from "../helpers/test-app.js";
 import { createTestDb } from "../helpers/test-db.js";
-import { createLanedQueue } from "../../src/queue/create-laned-queue.js";
-import { createTestQueue } from "../helpers/test-queue.js";
+import { createTestLanedQueue } from "../helpers/test-queue.js";
 import { seedInstallation } from "../issues/helpers/index-test-app.js";
 import { seedMaintainedRepository } from "./maintainer-seed.js";
 
@@ -31,7 +30,7 @@ beforeAll(async () => {
   if (!hasChromium) return;
   await buildDashboard();
   db = await createTestDb();
-  queue = createLanedQueue({ default: createTestQueue(silentLog), requested: createTestQueue(silentLog), background: createTestQueue(silentLog) });
+  queue = createTestLanedQueue(silentLog);
   await seedInstallation(db);
   await db.knex("installations").where({ id: EXAMPLE_INSTALLATION_ID }).update({ permissions: JSON.stringify({ issues: "write" }) });
   ({ illuminate, baseUrl } = await startDashboardServer(

@@ -1,12 +1,13 @@
 import { Queue as BullQueue } from "bullmq";
 import { Redis } from "ioredis";
+import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createBullQueue } from "../../src/queue/create-bull-queue.js";
 import { createLanedQueue } from "../../src/queue/create-laned-queue.js";
-import type { Lane, Queue } from "../../src/queue/types.js";
-import { createTestQueueWith, removeQueueKeys, type QueueDriver } from "../helpers/test-queue.js";
+import { createQueue, LANE_QUEUE_NAMES } from "../../src/queue/create-queue.js";
+import type { Queue } from "../../src/queue/types.js";
+import { createTestLanes, removeQueueKeys, type QueueDriver } from "../helpers/test-queue.js";
 import { sleep, waitFor } from "./wait-for.js";
-import { pino } from "pino";
 
 function lanedBehaviour(driver: QueueDriver): void {
   const opened: Queue[] = [];
@@ -14,7 +15,7 @@ function lanedBehaviour(driver: QueueDriver): void {
     await Promise.all(opened.splice(0).map((queue) => queue.close()));
   });
   const openLaned = () => {
-    const lanes = { default: createTestQueueWith(driver), requested: createTestQueueWith(driver), background: createTestQueueWith(driver) } satisfies Record<Lane, Queue>;
+    const lanes = createTestLanes(driver);
     const queue = createLanedQueue(lanes);
     opened.push(queue);
     return { queue, lanes };
@@ -102,12 +103,7 @@ describe.skipIf(!process.env.REDIS_URL)("laned queue on BullMQ", () => {
     const redisUrl = process.env.REDIS_URL!;
     const prefix = `test-lanes-${Math.random().toString(36).slice(2, 10)}`;
     const log = pino({ level: "silent" });
-    const names = { default: "jobs", requested: "jobs-requested", background: "jobs-background" } as const;
-    const open = () => createLanedQueue({
-      default: createBullQueue({ redisUrl, prefix, log, queueName: names.default }),
-      requested: createBullQueue({ redisUrl, prefix, log, queueName: names.requested }),
-      background: createBullQueue({ redisUrl, prefix, log, queueName: names.background }),
-    });
+    const names = LANE_QUEUE_NAMES;
     const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     const schedulersOf = async (queueName: string) => {
       const raw = new BullQueue(queueName, { connection, prefix });
@@ -122,7 +118,7 @@ describe.skipIf(!process.env.REDIS_URL)("laned queue on BullMQ", () => {
       await before.close();
       expect(await schedulersOf(names.default)).toEqual(["crawl-every-6h"]);
 
-      const queue = open();
+      const queue = createQueue({ redisUrl, prefix, log });
       await queue.schedule("crawl-every-6h", "test.crawl", { everyMs: 6 * 3600_000, lane: "background" });
       await queue.close();
       expect(await schedulersOf(names.default)).toEqual([]);
